@@ -1,0 +1,1 @@
+export { createSqliteCrewServices, type CrewServicesOptions } from './sqlite-crew-services.js';

@@ -1,0 +1,10 @@
+import { accountsMigration } from './0001-accounts.js';
+import { crewsMigration } from './0002-crews.js';
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+/** Every migration in order. Append only: never edit or reorder a shipped migration. */
+export const MIGRATIONS: readonly Migration[] = [accountsMigration, crewsMigration];

@@ -1,0 +1,2 @@
+export { authTokens, users, workspaceMembers, workspaces } from './accounts.js';
+export { agents, crews } from './crews.js';
