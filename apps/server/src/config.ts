@@ -1,0 +1,60 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { CrewshipError, LOG_LEVELS } from '@crewship/contracts';
+import { z } from 'zod';
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** Flags as given on a command line (`crewship start --port 9000`); strings, validated below. */
+export interface ServerFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+  dataDir?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+const intFrom = (minimum: number, maximum: number) => z.coerce.number().int().min(minimum).max(maximum);
+const booleanFrom = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
+
+const configSchema = z.object({
+  host: z.string().min(1).max(255),
+  port: intFrom(0, 65_535),
+  dataDir: z.string().min(1),
+  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).transform((value) => value as (typeof LOG_LEVELS)[number]),
+  authRateLimitPerMinute: intFrom(1, 1_000_000),
+  apiRateLimitPerMinute: intFrom(1, 10_000_000),
+  bodyLimitBytes: intFrom(1024, 100 * 1024 * 1024),
+  trustProxy: booleanFrom,
+  sessionTtlHours: intFrom(1, 24 * 365),
+  shutdownTimeoutMs: intFrom(0, 600_000),
+});
+
+export type ServerConfig = z.output<typeof configSchema>;
+
+/**
+ * Builds the server configuration once: flags win over environment variables, which win over defaults.
+ * `env` is passed in so this file stays the only reader of `process.env` (see `main.ts`).
+ */
+export function parseServerConfig(flags: ServerFlags, env: Record<string, string | undefined>): ServerConfig {
+  const home = env.HOME ?? homedir();
+  const rawDataDir = flags.dataDir ?? env.CREWSHIP_DATA_DIR ?? join(home, '.crewship');
+  const dataDir = rawDataDir.startsWith('~/') ? join(home, rawDataDir.slice(2)) : rawDataDir;
+  const parsed = configSchema.safeParse({
+    host: flags.host ?? env.CREWSHIP_HOST ?? DEFAULT_HOST,
+    port: flags.port ?? env.CREWSHIP_PORT ?? DEFAULT_PORT,
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    logLevel: flags.logLevel ?? env.CREWSHIP_LOG_LEVEL ?? 'info',
+    authRateLimitPerMinute: env.CREWSHIP_RATE_LIMIT_AUTH ?? 10,
+    apiRateLimitPerMinute: env.CREWSHIP_RATE_LIMIT_API ?? 120,
+    bodyLimitBytes: env.CREWSHIP_BODY_LIMIT_BYTES ?? 1024 * 1024,
+    trustProxy: env.CREWSHIP_TRUST_PROXY ?? 'false',
+    sessionTtlHours: env.CREWSHIP_SESSION_TTL_HOURS ?? 24 * 7,
+    shutdownTimeoutMs: env.CREWSHIP_SHUTDOWN_TIMEOUT_MS ?? 10_000,
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new CrewshipError('invalid_input', `invalid server configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,73 @@
+import type { Role } from '@crewship/contracts';
+
+/** Who may call a route. `workspace` routes run inside one workspace and need at least `minimum` there. */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'workspace'; minimum: Role; workspaceFrom: 'header' | 'path' };
+
+export type RateLimitClass = 'none' | 'auth' | 'api';
+
+export interface RoutePolicy {
+  access: Access;
+  rateLimit: RateLimitClass;
+}
+
+const publicRoute = (rateLimit: RateLimitClass): RoutePolicy => ({ access: { kind: 'public' }, rateLimit });
+const signedIn: RoutePolicy = { access: { kind: 'authenticated' }, rateLimit: 'api' };
+const inWorkspace = (minimum: Role): RoutePolicy => ({
+  access: { kind: 'workspace', minimum, workspaceFrom: 'header' },
+  rateLimit: 'api',
+});
+const onWorkspace = (minimum: Role): RoutePolicy => ({
+  access: { kind: 'workspace', minimum, workspaceFrom: 'path' },
+  rateLimit: 'api',
+});
+
+/**
+ * THE policy table: every route of the API and its minimum role. A route missing here fails at
+ * start-up, and an entry without a route fails the test suite.
+ */
+export const POLICY: Readonly<Record<string, RoutePolicy>> = {
+  'GET /healthz': publicRoute('none'),
+  'GET /readyz': publicRoute('none'),
+  'GET /api/v1/openapi.json': publicRoute('api'),
+
+  'GET /api/v1/bootstrap': publicRoute('auth'),
+  'POST /api/v1/bootstrap': publicRoute('auth'),
+  'POST /api/v1/auth/login': publicRoute('auth'),
+  'POST /api/v1/auth/token': publicRoute('auth'),
+  'POST /api/v1/auth/logout': signedIn,
+  'GET /api/v1/me': signedIn,
+  'GET /api/v1/tokens': signedIn,
+  'POST /api/v1/tokens': signedIn,
+  'DELETE /api/v1/tokens/:id': signedIn,
+
+  'GET /api/v1/workspaces': signedIn,
+  'POST /api/v1/workspaces': signedIn,
+  'GET /api/v1/workspaces/:workspace': onWorkspace('VIEWER'),
+  'PATCH /api/v1/workspaces/:workspace': onWorkspace('ADMIN'),
+  'DELETE /api/v1/workspaces/:workspace': onWorkspace('OWNER'),
+
+  'POST /api/v1/users': inWorkspace('ADMIN'),
+  'GET /api/v1/members': inWorkspace('VIEWER'),
+  'POST /api/v1/members': inWorkspace('ADMIN'),
+  'PATCH /api/v1/members/:userId': inWorkspace('ADMIN'),
+  'DELETE /api/v1/members/:userId': inWorkspace('ADMIN'),
+
+  'GET /api/v1/crews': inWorkspace('VIEWER'),
+  'POST /api/v1/crews': inWorkspace('MANAGER'),
+  'GET /api/v1/crews/:crew': inWorkspace('VIEWER'),
+  'PATCH /api/v1/crews/:crew': inWorkspace('MANAGER'),
+  'DELETE /api/v1/crews/:crew': inWorkspace('ADMIN'),
+
+  'GET /api/v1/agents': inWorkspace('VIEWER'),
+  'POST /api/v1/agents': inWorkspace('MANAGER'),
+  'GET /api/v1/agents/:agent': inWorkspace('VIEWER'),
+  'PATCH /api/v1/agents/:agent': inWorkspace('MANAGER'),
+  'DELETE /api/v1/agents/:agent': inWorkspace('MANAGER'),
+};
+
+export function policyFor(method: string, path: string): RoutePolicy | undefined {
+  return POLICY[`${method} ${path}`];
+}

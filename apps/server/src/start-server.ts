@@ -1,0 +1,126 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CrewshipError, type Logger } from '@crewship/contracts';
+import { createDatabase, migrate } from '@crewship/db';
+import { createAdaptorServer } from '@hono/node-server';
+import { createServices } from './adapters/services.js';
+import type { ServerConfig } from './config.js';
+import { loadOrCreateSecrets, prepareDataDir } from './data-dir.js';
+import { createApp } from './http/app.js';
+import { createJsonLogger } from './logger.js';
+import { VERSION } from './version.js';
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  logger?: Logger;
+}
+
+function listenError(error: NodeJS.ErrnoException, config: ServerConfig): CrewshipError {
+  const where = `${config.host}:${config.port}`;
+  if (error.code === 'EADDRINUSE') {
+    return new CrewshipError(
+      'unavailable',
+      `port ${config.port} on ${config.host} is already in use; stop the other process or choose another port with --port`,
+      { cause: error },
+    );
+  }
+  if (error.code === 'EACCES') {
+    return new CrewshipError('unavailable', `not allowed to listen on ${where}; use a port above 1023`, { cause: error });
+  }
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+    return new CrewshipError('unavailable', `cannot listen on ${where}: no such local address`, { cause: error });
+  }
+  return new CrewshipError('unavailable', `cannot listen on ${where}: ${error.message}`, { cause: error });
+}
+
+/** Boots crewshipd: data dir, secrets, database with migrations, HTTP server. */
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createJsonLogger({ level: config.logLevel });
+  prepareDataDir(config.dataDir);
+  const secrets = loadOrCreateSecrets(config.dataDir, logger);
+  const database = createDatabase({ file: join(config.dataDir, 'crewship.db') });
+  try {
+    migrate(database.sqlite, { snapshotDir: join(config.dataDir, 'backups'), logger });
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+
+  let shuttingDown = false;
+  const services = createServices(database, {
+    tokenSecret: secrets.sessionSecret,
+    sessionTtlMs: config.sessionTtlHours * 60 * 60 * 1000,
+    logger,
+    isShuttingDown: () => shuttingDown,
+  });
+  const { app, dispose } = createApp({
+    services,
+    logger,
+    version: VERSION,
+    authRateLimitPerMinute: config.authRateLimitPerMinute,
+    apiRateLimitPerMinute: config.apiRateLimitPerMinute,
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    dispose();
+    database.close();
+    throw listenError(error as NodeJS.ErrnoException, config);
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info('crewship started', { url, dataDir: config.dataDir, version: VERSION });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        logger.info('shutting down');
+        const forced = setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        clearTimeout(forced);
+        dispose();
+        database.close();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Starts the server and keeps it running until SIGINT or SIGTERM, then shuts down gracefully. */
+export async function runServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const running = await startServer(config, options);
+  const stop = () => {
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return running;
+}
