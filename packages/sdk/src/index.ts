@@ -1,0 +1,1 @@
+export { type CrewshipClient, type CrewshipClientOptions, createCrewshipClient } from './crewship-client.js';
