@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@crewship/contracts';
+import { parseServerConfig } from '../src/config.js';
+import { type RunningServer, startServer } from '../src/start-server.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+  json: any;
+}
+
+export interface RequestOptions {
+  token?: string | undefined;
+  workspace?: string | undefined;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  dataDir: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** Stops the server; the data dir is kept unless `removeData` is set. */
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'crewship-test-'));
+}
+
+export async function request(url: string, method: string, path: string, options: RequestOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.workspace) headers['x-crewship-workspace'] = options.workspace;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${url}${path}`, { method, headers, body, redirect: 'manual' });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json } as TestResponse;
+}
+
+/** A real crewshipd on a random loopback port with a temp data dir. Rate limits are raised unless given. */
+export async function startTestServer(env: Record<string, string> = {}, dataDir = makeDataDir()): Promise<TestServer> {
+  const config = parseServerConfig(
+    { port: '0', dataDir, logLevel: 'error' },
+    { CREWSHIP_RATE_LIMIT_AUTH: '100000', CREWSHIP_RATE_LIMIT_API: '10000000', ...env },
+  );
+  const server = await startServer(config, { logger: silentLogger });
+  let stopped = false;
+  const stop = async () => {
+    if (!stopped) await server.close();
+    stopped = true;
+  };
+  return {
+    server,
+    url: server.url,
+    dataDir,
+    request: (method, path, options) => request(server.url, method, path, options),
+    stop,
+    async cleanup() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Bootstraps the owner and returns their CLI token and workspace. */
+export async function bootstrapOwner(server: TestServer, email = 'owner@example.com') {
+  const boot = await server.request('POST', '/api/v1/bootstrap', { body: { email, password: PASSWORD } });
+  if (boot.status !== 201) throw new Error(`bootstrap failed: ${boot.status} ${boot.text}`);
+  const token = await cliToken(server, email);
+  return { token, workspace: boot.json.workspace as { id: string; slug: string }, user: boot.json.user };
+}
+
+export async function cliToken(server: TestServer, email: string, password = PASSWORD): Promise<string> {
+  const response = await server.request('POST', '/api/v1/auth/token', { body: { email, password, name: 'test' } });
+  if (response.status !== 201) throw new Error(`token for ${email} failed: ${response.status} ${response.text}`);
+  return response.json.token as string;
+}

@@ -1,0 +1,257 @@
+import { ROLES, type Role } from '@crewship/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapOwner, cliToken, PASSWORD, startTestServer, type TestServer } from './harness.js';
+
+/**
+ * The expected minimum role of every route, written from the product rules and NOT derived from
+ * src/http/policy.ts, so a mistaken policy entry fails here.
+ */
+type Expectation = 'public' | 'signed-in' | Role;
+const EXPECTED: Record<string, Expectation> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /api/v1/openapi.json': 'public',
+  'GET /api/v1/bootstrap': 'public',
+  'POST /api/v1/bootstrap': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/token': 'public',
+  'POST /api/v1/auth/logout': 'signed-in',
+  'GET /api/v1/me': 'signed-in',
+  'GET /api/v1/tokens': 'signed-in',
+  'POST /api/v1/tokens': 'signed-in',
+  'DELETE /api/v1/tokens/{id}': 'signed-in',
+  'GET /api/v1/workspaces': 'signed-in',
+  'POST /api/v1/workspaces': 'signed-in',
+  'GET /api/v1/workspaces/{workspace}': 'VIEWER',
+  'PATCH /api/v1/workspaces/{workspace}': 'ADMIN',
+  'DELETE /api/v1/workspaces/{workspace}': 'OWNER',
+  'POST /api/v1/users': 'ADMIN',
+  'GET /api/v1/members': 'VIEWER',
+  'POST /api/v1/members': 'ADMIN',
+  'PATCH /api/v1/members/{userId}': 'ADMIN',
+  'DELETE /api/v1/members/{userId}': 'ADMIN',
+  'GET /api/v1/crews': 'VIEWER',
+  'POST /api/v1/crews': 'MANAGER',
+  'GET /api/v1/crews/{crew}': 'VIEWER',
+  'PATCH /api/v1/crews/{crew}': 'MANAGER',
+  'DELETE /api/v1/crews/{crew}': 'ADMIN',
+  'GET /api/v1/agents': 'VIEWER',
+  'POST /api/v1/agents': 'MANAGER',
+  'GET /api/v1/agents/{agent}': 'VIEWER',
+  'PATCH /api/v1/agents/{agent}': 'MANAGER',
+  'DELETE /api/v1/agents/{agent}': 'MANAGER',
+};
+
+const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, MANAGER: 3, ADMIN: 4, OWNER: 5 };
+const CALLERS = [...ROLES, 'OUTSIDER'] as const;
+type Caller = (typeof CALLERS)[number];
+
+interface Prepared {
+  path: string;
+  body?: unknown;
+  workspace?: string;
+  token?: string;
+}
+
+let server: TestServer;
+let owner: string;
+let workspaceId: string;
+const tokens = {} as Record<Caller, string>;
+const userIds = {} as Record<Caller, string>;
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${++counter}`;
+
+async function api(method: string, path: string, body?: unknown, token = owner, workspace = workspaceId) {
+  const response = await server.request(method, path, { token, body, workspace });
+  if (response.status >= 300) throw new Error(`${method} ${path} failed: ${response.status} ${response.text}`);
+  return response.json;
+}
+
+async function freshCrew(): Promise<string> {
+  return (await api('POST', '/api/v1/crews', { name: unique('crew') })).id;
+}
+
+async function freshUser(role: Role): Promise<string> {
+  const member = await api('POST', '/api/v1/users', { email: `${unique('u')}@example.com`, password: PASSWORD, role });
+  return member.user_id;
+}
+
+/** A workspace where every caller holds its role, for destructive workspace routes. */
+async function freshWorkspaceWithEveryRole(): Promise<string> {
+  const created = await api('POST', '/api/v1/workspaces', { name: unique('ws') });
+  for (const role of ROLES) {
+    if (role === 'OWNER') continue;
+    const email = `${role.toLowerCase()}@example.com`;
+    await api('POST', '/api/v1/members', { email, role }, owner, created.id);
+  }
+  return created.id;
+}
+
+/** Builds a request that succeeds for any caller allowed to make it. */
+async function prepare(route: string, caller: Caller): Promise<Prepared> {
+  switch (route) {
+    case 'POST /api/v1/bootstrap':
+      return { path: '/api/v1/bootstrap', body: { email: 'late@example.com', password: PASSWORD } };
+    case 'POST /api/v1/auth/login':
+    case 'POST /api/v1/auth/token':
+      return {
+        path: route.split(' ')[1] ?? '',
+        body: { email: `${caller === 'OWNER' ? 'owner' : caller.toLowerCase()}@example.com`, password: PASSWORD },
+      };
+    case 'POST /api/v1/auth/logout': {
+      const email = `${caller === 'OWNER' ? 'owner' : caller.toLowerCase()}@example.com`;
+      return { path: '/api/v1/auth/logout', token: await cliToken(server, email) };
+    }
+    case 'POST /api/v1/tokens':
+      return { path: '/api/v1/tokens', body: { name: 'extra' } };
+    case 'DELETE /api/v1/tokens/{id}': {
+      const created = await api('POST', '/api/v1/tokens', { name: 'doomed' }, tokens[caller]);
+      return { path: `/api/v1/tokens/${created.id}` };
+    }
+    case 'POST /api/v1/workspaces':
+      return { path: '/api/v1/workspaces', body: { name: unique('new-ws') } };
+    case 'GET /api/v1/workspaces/{workspace}':
+      return { path: `/api/v1/workspaces/${workspaceId}` };
+    case 'PATCH /api/v1/workspaces/{workspace}':
+      return { path: `/api/v1/workspaces/${workspaceId}`, body: { name: unique('renamed') } };
+    case 'DELETE /api/v1/workspaces/{workspace}':
+      return { path: `/api/v1/workspaces/${await freshWorkspaceWithEveryRole()}` };
+    case 'POST /api/v1/users':
+      return { path: '/api/v1/users', body: { email: `${unique('new')}@example.com`, password: PASSWORD } };
+    case 'POST /api/v1/members': {
+      const userId = await freshUser('VIEWER');
+      const email = (await api('GET', '/api/v1/members')).items.find((m: { user_id: string }) => m.user_id === userId)
+        .email as string;
+      await api('DELETE', `/api/v1/members/${userId}`);
+      return { path: '/api/v1/members', body: { email, role: 'MEMBER' } };
+    }
+    case 'PATCH /api/v1/members/{userId}':
+      return { path: `/api/v1/members/${await freshUser('VIEWER')}`, body: { role: 'MEMBER' } };
+    case 'DELETE /api/v1/members/{userId}':
+      return { path: `/api/v1/members/${await freshUser('VIEWER')}` };
+    case 'POST /api/v1/crews':
+      return { path: '/api/v1/crews', body: { name: unique('crew') } };
+    case 'GET /api/v1/crews/{crew}':
+      return { path: `/api/v1/crews/${await freshCrew()}` };
+    case 'PATCH /api/v1/crews/{crew}':
+      return { path: `/api/v1/crews/${await freshCrew()}`, body: { description: 'changed' } };
+    case 'DELETE /api/v1/crews/{crew}':
+      return { path: `/api/v1/crews/${await freshCrew()}` };
+    case 'POST /api/v1/agents':
+      return { path: '/api/v1/agents', body: { crew: await freshCrew(), name: unique('agent') } };
+    case 'GET /api/v1/agents/{agent}':
+    case 'PATCH /api/v1/agents/{agent}':
+    case 'DELETE /api/v1/agents/{agent}': {
+      const agent = await api('POST', '/api/v1/agents', { crew: await freshCrew(), name: unique('agent') });
+      return {
+        path: `/api/v1/agents/${agent.id}`,
+        ...(route.startsWith('PATCH') ? { body: { persona: 'changed' } } : {}),
+      };
+    }
+    default:
+      return { path: route.split(' ')[1] ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const boot = await bootstrapOwner(server);
+  owner = boot.token;
+  workspaceId = boot.workspace.id;
+  tokens.OWNER = owner;
+  userIds.OWNER = boot.user.id;
+  for (const role of ROLES) {
+    if (role === 'OWNER') continue;
+    const email = `${role.toLowerCase()}@example.com`;
+    const member = await api('POST', '/api/v1/users', { email, password: PASSWORD, role });
+    userIds[role] = member.user_id;
+    tokens[role] = await cliToken(server, email);
+  }
+  // The outsider owns another workspace and belongs to nothing else.
+  const outsiderEmail = 'outsider@example.com';
+  const member = await api('POST', '/api/v1/users', { email: outsiderEmail, password: PASSWORD, role: 'VIEWER' });
+  tokens.OUTSIDER = await cliToken(server, outsiderEmail);
+  userIds.OUTSIDER = member.user_id;
+  await api('POST', '/api/v1/workspaces', { name: 'Elsewhere' }, tokens.OUTSIDER);
+  await api('DELETE', `/api/v1/members/${member.user_id}`);
+});
+
+afterAll(async () => {
+  await server.cleanup();
+});
+
+describe('RBAC matrix', () => {
+  it('covers every route the server serves', async () => {
+    const document = await api('GET', '/api/v1/openapi.json');
+    const served = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(served.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [route, expectation] of Object.entries(EXPECTED)) {
+    const [method = 'GET'] = route.split(' ');
+    it(`${route} needs ${expectation}`, async () => {
+      if (expectation !== 'public') {
+        const anonymous = await prepare(route, 'OWNER');
+        const response = await server.request(method, anonymous.path, {
+          body: anonymous.body,
+          workspace: workspaceId,
+        });
+        expect(response.status, `${route} without credentials`).toBe(401);
+      }
+      for (const caller of CALLERS) {
+        const prepared = await prepare(route, caller);
+        const response = await server.request(method, prepared.path, {
+          token: prepared.token ?? tokens[caller],
+          body: prepared.body,
+          workspace: prepared.workspace ?? workspaceId,
+        });
+        const label = `${caller} ${route}: ${response.text}`;
+        if (expectation === 'public' || expectation === 'signed-in') {
+          if (route === 'POST /api/v1/bootstrap') expect(response.status, label).toBe(409);
+          else expect(response.status, label).toBeLessThan(300);
+        } else if (caller === 'OUTSIDER') {
+          expect(response.status, label).toBe(404);
+        } else if (RANK[caller] >= RANK[expectation]) {
+          expect(response.status, label).toBeLessThan(300);
+        } else {
+          expect(response.status, label).toBe(403);
+          expect(response.json.kind, label).toBe('forbidden');
+        }
+      }
+    });
+  }
+});
+
+describe('workspace isolation', () => {
+  it('answers 404 for ids of another workspace, even to a member of both', async () => {
+    const crew = await api('POST', '/api/v1/crews', { name: 'private-crew' });
+    const agent = await api('POST', '/api/v1/agents', { crew: crew.id, name: 'private-agent' });
+    const other = await api('POST', '/api/v1/workspaces', { name: 'Second' });
+    for (const path of [`/api/v1/crews/${crew.id}`, `/api/v1/agents/${agent.id}`, `/api/v1/crews/private-crew`]) {
+      const response = await server.request('GET', path, { token: owner, workspace: other.id });
+      expect(response.status, path).toBe(404);
+    }
+    for (const [method, path, body] of [
+      ['PATCH', `/api/v1/crews/${crew.id}`, { description: 'hijack' }],
+      ['DELETE', `/api/v1/crews/${crew.id}`, undefined],
+      ['PATCH', `/api/v1/agents/${agent.id}`, { persona: 'hijack' }],
+      ['DELETE', `/api/v1/agents/${agent.id}`, undefined],
+      ['POST', '/api/v1/agents', { crew: crew.id, name: 'sneaky' }],
+      ['PATCH', `/api/v1/members/${userIds.MEMBER}`, { role: 'VIEWER' }],
+    ] as const) {
+      const response = await server.request(method, path, { token: owner, workspace: other.id, body });
+      expect(response.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await server.request('GET', '/api/v1/crews', { token: owner, workspace: other.id })).json.items).toEqual([]);
+    const still = await api('GET', `/api/v1/crews/${crew.id}`);
+    expect(still.description).toBe('');
+  });
+
+  it('hides a workspace the caller does not belong to', async () => {
+    const response = await server.request('GET', '/api/v1/crews', { token: tokens.OUTSIDER, workspace: workspaceId });
+    expect(response.status).toBe(404);
+    expect(response.json.detail).toContain('not found');
+  });
+});
