@@ -45,24 +45,36 @@ async function measureServer(
 runBench(async () => {
   const dataDir = temporaryDirectory('crewship-bench-');
   try {
-    const crews = await measureServer(new URL('./crewshipd-server.ts', import.meta.url), [dataDir.path], async (server) => {
-      const token = await seed(server);
-      const headers = { authorization: `Bearer ${token}` };
-      const listed = await fetch(`${server.url}/api/v1/crews`, { headers });
-      const { items } = (await listed.json()) as { items: unknown[] };
-      if (items.length !== CREWS) throw new Error(`GET /api/v1/crews listed ${items.length} crews, expected ${CREWS}`);
-      return measureThroughput({ url: `${server.url}/api/v1/crews`, headers, ...LOAD });
-    });
+    const crews = await measureServer(
+      new URL('./crewshipd-server.ts', import.meta.url),
+      [dataDir.path],
+      async (server) => {
+        const token = await seed(server);
+        const { items } = await call(server, 'GET', '/api/v1/crews', undefined, token);
+        if (!Array.isArray(items) || items.length !== CREWS) {
+          throw new Error(`GET /api/v1/crews listed ${JSON.stringify(items)}, expected ${CREWS} crews`);
+        }
+        const headers = { authorization: `Bearer ${token}` };
+        return measureThroughput({ url: `${server.url}/api/v1/crews`, headers, ...LOAD });
+      },
+    );
     const hello = await measureServer(new URL('./hello-hono-server.ts', import.meta.url), [], (server) =>
       measureThroughput({ url: `${server.url}/`, ...LOAD }),
     );
     return {
-      name: 'crews-throughput',
+      name: 'server/crews-throughput',
       unit: 'requests/s',
       figure: crews.requestsPerSecond,
       baseline: hello.requestsPerSecond,
       baselineName: 'hono-hello-world',
-      details: { ...LOAD, crews: CREWS, logLevel: 'info', node: process.version, subject: crews, baseline: hello },
+      details: {
+        ...LOAD,
+        crews: CREWS,
+        serverLog: 'info level, to /dev/null',
+        node: process.version,
+        subject: crews,
+        baseline: hello,
+      },
     };
   } finally {
     dataDir.remove();

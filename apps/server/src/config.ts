@@ -15,13 +15,17 @@ export interface ServerFlags {
 }
 
 const intFrom = (minimum: number, maximum: number) => z.coerce.number().int().min(minimum).max(maximum);
-const booleanFrom = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
+const booleanFrom = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'yes'].includes(v));
 
 const configSchema = z.object({
   host: z.string().min(1).max(255),
   port: intFrom(0, 65_535),
   dataDir: z.string().min(1),
-  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).transform((value) => value as (typeof LOG_LEVELS)[number]),
+  logLevel: z
+    .enum(LOG_LEVELS as [string, ...string[]])
+    .transform((value) => value as (typeof LOG_LEVELS)[number]),
   authRateLimitPerMinute: intFrom(1, 1_000_000),
   apiRateLimitPerMinute: intFrom(1, 10_000_000),
   bodyLimitBytes: intFrom(1024, 100 * 1024 * 1024),
@@ -53,7 +57,9 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     shutdownTimeoutMs: env.CREWSHIP_SHUTDOWN_TIMEOUT_MS ?? 10_000,
   });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new CrewshipError('invalid_input', `invalid server configuration: ${problems}`);
   }
   return parsed.data;

@@ -32,16 +32,23 @@ function listenError(error: NodeJS.ErrnoException, config: ServerConfig): Crewsh
     );
   }
   if (error.code === 'EACCES') {
-    return new CrewshipError('unavailable', `not allowed to listen on ${where}; use a port above 1023`, { cause: error });
+    return new CrewshipError('unavailable', `not allowed to listen on ${where}; use a port above 1023`, {
+      cause: error,
+    });
   }
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-    return new CrewshipError('unavailable', `cannot listen on ${where}: no such local address`, { cause: error });
+    return new CrewshipError('unavailable', `cannot listen on ${where}: no such local address`, {
+      cause: error,
+    });
   }
   return new CrewshipError('unavailable', `cannot listen on ${where}: ${error.message}`, { cause: error });
 }
 
 /** Boots crewshipd: data dir, secrets, database with migrations, HTTP server. */
-export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createJsonLogger({ level: config.logLevel });
   prepareDataDir(config.dataDir);
   const secrets = loadOrCreateSecrets(config.dataDir, logger);
@@ -112,7 +119,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 }
 
 /** Starts the server and keeps it running until SIGINT or SIGTERM, then shuts down gracefully. */
-export async function runServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+export async function runServer(
+  config: ServerConfig,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
   const running = await startServer(config, options);
   const stop = () => {
     running.close().then(

@@ -12,7 +12,9 @@ describe('bootstrap', () => {
     expect((await server.request('GET', '/api/v1/bootstrap')).json).toEqual({ needed: true });
     const attempts = await Promise.all(
       Array.from({ length: 5 }, (_, index) =>
-        server.request('POST', '/api/v1/bootstrap', { body: { email: `o${index}@example.com`, password: PASSWORD } }),
+        server.request('POST', '/api/v1/bootstrap', {
+          body: { email: `o${index}@example.com`, password: PASSWORD },
+        }),
       ),
     );
     expect(attempts.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409]);
@@ -29,9 +31,14 @@ describe('bootstrap', () => {
 
   it('rejects a weak password and a bad email with field errors', async () => {
     server = await startTestServer();
-    const response = await server.request('POST', '/api/v1/bootstrap', { body: { email: 'nope', password: 'short' } });
+    const response = await server.request('POST', '/api/v1/bootstrap', {
+      body: { email: 'nope', password: 'short' },
+    });
     expect(response.status).toBe(400);
-    expect(response.json.errors.map((issue: { path: string }) => issue.path).sort()).toEqual(['email', 'password']);
+    expect(response.json.errors.map((issue: { path: string }) => issue.path).sort()).toEqual([
+      'email',
+      'password',
+    ]);
     expect((await server.request('GET', '/api/v1/bootstrap')).json).toEqual({ needed: true });
   });
 });
@@ -54,7 +61,9 @@ describe('login', () => {
     expect(me.status).toBe(200);
     expect(me.json.user.email).toBe('owner@example.com');
     expect(me.json.workspaces).toEqual([expect.objectContaining({ slug: 'default', role: 'OWNER' })]);
-    expect((await server.request('POST', '/api/v1/auth/logout', { headers: { cookie: session } })).status).toBe(204);
+    expect(
+      (await server.request('POST', '/api/v1/auth/logout', { headers: { cookie: session } })).status,
+    ).toBe(204);
     const after = await server.request('GET', '/api/v1/me', { headers: { cookie: session } });
     expect(after.status).toBe(401);
     expect(after.headers.get('www-authenticate')).toContain('Bearer');
@@ -125,14 +134,21 @@ describe('CLI tokens', () => {
     const memberToken = await cliToken(server, 'member@example.com');
     const ownerTokens = await server.request('GET', '/api/v1/tokens', { token });
     const ownerTokenId = ownerTokens.json.items[0].id as string;
-    expect((await server.request('DELETE', `/api/v1/tokens/${ownerTokenId}`, { token: memberToken })).status).toBe(404);
+    expect(
+      (await server.request('DELETE', `/api/v1/tokens/${ownerTokenId}`, { token: memberToken })).status,
+    ).toBe(404);
     expect((await server.request('GET', '/api/v1/me', { token })).status).toBe(200);
   });
 
   it('treats garbage and forged bearer values as unauthenticated', async () => {
     server = await startTestServer();
     await bootstrapOwner(server);
-    for (const value of ['x', 'crewship_cli_forged', `crewship_cli_${'A'.repeat(500)}`, 'crewship_cli_a;drop']) {
+    for (const value of [
+      'x',
+      'crewship_cli_forged',
+      `crewship_cli_${'A'.repeat(500)}`,
+      'crewship_cli_a;drop',
+    ]) {
       const response = await server.request('GET', '/api/v1/me', { token: value });
       expect(response.status).toBe(401);
     }
@@ -150,7 +166,10 @@ describe('members and the last Owner', () => {
     expect(admin.status).toBe(201);
     const adminToken = await cliToken(server, 'admin@example.com');
 
-    const demoteSelf = await server.request('PATCH', `/api/v1/members/${user.id}`, { token, body: { role: 'ADMIN' } });
+    const demoteSelf = await server.request('PATCH', `/api/v1/members/${user.id}`, {
+      token,
+      body: { role: 'ADMIN' },
+    });
     expect(demoteSelf.status).toBe(409);
     expect(demoteSelf.json.detail).toMatch(/last Owner/);
     expect((await server.request('DELETE', `/api/v1/members/${user.id}`, { token })).status).toBe(409);
@@ -172,15 +191,27 @@ describe('members and the last Owner', () => {
     expect(adminPromotesSelf.status).toBe(403);
 
     expect(
-      (await server.request('PATCH', `/api/v1/members/${admin.json.user_id}`, { token, body: { role: 'OWNER' } }))
-        .status,
+      (
+        await server.request('PATCH', `/api/v1/members/${admin.json.user_id}`, {
+          token,
+          body: { role: 'OWNER' },
+        })
+      ).status,
     ).toBe(200);
-    const demoteNow = await server.request('PATCH', `/api/v1/members/${user.id}`, { token, body: { role: 'ADMIN' } });
+    const demoteNow = await server.request('PATCH', `/api/v1/members/${user.id}`, {
+      token,
+      body: { role: 'ADMIN' },
+    });
     expect(demoteNow.status).toBe(200);
-    const lastOwnerNow = await server.request('DELETE', `/api/v1/members/${admin.json.user_id}`, { token: adminToken });
+    const lastOwnerNow = await server.request('DELETE', `/api/v1/members/${admin.json.user_id}`, {
+      token: adminToken,
+    });
     expect(lastOwnerNow.status).toBe(409);
     const members = await server.request('GET', '/api/v1/members', { token });
-    expect(members.json.items.map((member: { role: string }) => member.role).sort()).toEqual(['ADMIN', 'OWNER']);
+    expect(members.json.items.map((member: { role: string }) => member.role).sort()).toEqual([
+      'ADMIN',
+      'OWNER',
+    ]);
   });
 
   it('refuses a duplicate user and an unknown member email with clear messages', async () => {

@@ -58,7 +58,10 @@ export async function request(url: string, method: string, path: string, options
 }
 
 /** A real crewshipd on a random loopback port with a temp data dir. Rate limits are raised unless given. */
-export async function startTestServer(env: Record<string, string> = {}, dataDir = makeDataDir()): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  dataDir = makeDataDir(),
+): Promise<TestServer> {
   const config = parseServerConfig(
     { port: '0', dataDir, logLevel: 'error' },
     { CREWSHIP_RATE_LIMIT_AUTH: '100000', CREWSHIP_RATE_LIMIT_API: '10000000', ...env },
@@ -91,7 +94,10 @@ export async function bootstrapOwner(server: TestServer, email = 'owner@example.
 }
 
 export async function cliToken(server: TestServer, email: string, password = PASSWORD): Promise<string> {
-  const response = await server.request('POST', '/api/v1/auth/token', { body: { email, password, name: 'test' } });
-  if (response.status !== 201) throw new Error(`token for ${email} failed: ${response.status} ${response.text}`);
+  const response = await server.request('POST', '/api/v1/auth/token', {
+    body: { email, password, name: 'test' },
+  });
+  if (response.status !== 201)
+    throw new Error(`token for ${email} failed: ${response.status} ${response.text}`);
   return response.json.token as string;
 }

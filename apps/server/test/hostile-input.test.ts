@@ -35,18 +35,22 @@ beforeAll(async () => {
   ({ token } = await bootstrapOwner(server));
   const crew = await server.request('POST', '/api/v1/crews', { token, body: { name: 'target' } });
   crewId = crew.json.id;
-  const agent = await server.request('POST', '/api/v1/agents', { token, body: { crew: crewId, name: 'target' } });
+  const agent = await server.request('POST', '/api/v1/agents', {
+    token,
+    body: { crew: crewId, name: 'target' },
+  });
   agentId = agent.json.id;
   const document = (await server.request('GET', '/api/v1/openapi.json')).json;
-  operations = Object.entries(document.paths as Record<string, Record<string, { requestBody?: unknown; security?: [] }>>)
-    .flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, operation]) => ({
-        method: method.toUpperCase(),
-        path,
-        hasBody: operation.requestBody !== undefined,
-        public: Array.isArray(operation.security) && operation.security.length === 0,
-      })),
-    );
+  operations = Object.entries(
+    document.paths as Record<string, Record<string, { requestBody?: unknown; security?: [] }>>,
+  ).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      hasBody: operation.requestBody !== undefined,
+      public: Array.isArray(operation.security) && operation.security.length === 0,
+    })),
+  );
 });
 
 afterAll(async () => {
@@ -60,9 +64,17 @@ const HOSTILE_BODIES: [string, string, string][] = [
   ['JSON string', 'application/json', '"hello"'],
   ['wrong content type', 'text/plain', '{"name":"x"}'],
   ['form body', 'application/x-www-form-urlencoded', 'name=x'],
-  ['prototype pollution', 'application/json', '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}'],
+  [
+    'prototype pollution',
+    'application/json',
+    '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}',
+  ],
   ['unknown fields', 'application/json', '{"totally_unknown_field":1}'],
-  ['wrong types', 'application/json', '{"name":42,"email":true,"password":[],"role":{},"crew":null,"memory_mb":"lots"}'],
+  [
+    'wrong types',
+    'application/json',
+    '{"name":42,"email":true,"password":[],"role":{},"crew":null,"memory_mb":"lots"}',
+  ],
   ['deep nesting', 'application/json', `${'['.repeat(5000)}${']'.repeat(5000)}`],
   ['NUL bytes', 'application/json', '{"name":"a\\u0000b","email":"x\\u0000@y.z"}'],
   ['huge string', 'application/json', JSON.stringify({ name: 'x'.repeat(60_000) })],
@@ -103,7 +115,10 @@ describe('hostile input on every route', () => {
     for (const operation of operations.filter((candidate) => candidate.path.includes('{'))) {
       for (const bad of ['a%00b', 'x'.repeat(65), '..%2F..%2Fetc', '%F0%9F%92%A9', "'%20OR%201=1"]) {
         const path = operation.path.replace(/\{[A-Za-z]+\}/g, bad);
-        const response = await server.request(operation.method, path, { token, body: operation.hasBody ? {} : undefined });
+        const response = await server.request(operation.method, path, {
+          token,
+          body: operation.hasBody ? {} : undefined,
+        });
         const label = `${operation.method} ${path}`;
         expectProblem(response, label);
         expect([400, 404], label).toContain(response.status);
@@ -118,10 +133,25 @@ describe('hostile input on every route', () => {
   it('lists the valid values when an enum is wrong', async () => {
     const cases: [string, string, Record<string, unknown>, RegExp][] = [
       ['POST', '/api/v1/crews', { name: 'c1', network_mode: 'open' }, /"restricted"\|"free"/],
-      ['POST', '/api/v1/agents', { crew: crewId, name: 'a1', cli_adapter: 'CLAUDE' }, /"CLAUDE_CODE"\|"CODEX_CLI"/],
+      [
+        'POST',
+        '/api/v1/agents',
+        { crew: crewId, name: 'a1', cli_adapter: 'CLAUDE' },
+        /"CLAUDE_CODE"\|"CODEX_CLI"/,
+      ],
       ['POST', '/api/v1/agents', { crew: crewId, name: 'a2', role: 'BOSS' }, /"LEAD"\|"MEMBER"/],
-      ['POST', '/api/v1/agents', { crew: crewId, name: 'a3', tool_profile: 'ALL' }, /"MINIMAL"\|"CODING"\|"FULL"/],
-      ['POST', '/api/v1/users', { email: 'r@example.com', password: 'long enough pass', role: 'ROOT' }, /"OWNER"/],
+      [
+        'POST',
+        '/api/v1/agents',
+        { crew: crewId, name: 'a3', tool_profile: 'ALL' },
+        /"MINIMAL"\|"CODING"\|"FULL"/,
+      ],
+      [
+        'POST',
+        '/api/v1/users',
+        { email: 'r@example.com', password: 'long enough pass', role: 'ROOT' },
+        /"OWNER"/,
+      ],
     ];
     for (const [method, path, body, expected] of cases) {
       const response = await server.request(method, path, { token, body });
@@ -149,7 +179,11 @@ describe('hostile input on every route', () => {
     }
     const good = await server.request('POST', '/api/v1/crews', {
       token,
-      body: { name: 'Good One', runtime_image: 'localhost:5000/team/image:1.2', allowed_domains: ['API.Example.com.'] },
+      body: {
+        name: 'Good One',
+        runtime_image: 'localhost:5000/team/image:1.2',
+        allowed_domains: ['API.Example.com.'],
+      },
     });
     expect(good.status).toBe(201);
     expect(good.json).toMatchObject({ slug: 'good-one', allowed_domains: ['api.example.com'] });
@@ -159,9 +193,15 @@ describe('hostile input on every route', () => {
     const again = await server.request('POST', '/api/v1/crews', { token, body: { name: 'Target' } });
     expect(again.status).toBe(409);
     expect(again.json.detail).toContain('"target"');
-    const agentAgain = await server.request('POST', '/api/v1/agents', { token, body: { crew: crewId, name: 'target' } });
+    const agentAgain = await server.request('POST', '/api/v1/agents', {
+      token,
+      body: { crew: crewId, name: 'target' },
+    });
     expect(agentAgain.status).toBe(409);
-    const rename = await server.request('PATCH', `/api/v1/crews/${crewId}`, { token, body: { slug: 'good-one' } });
+    const rename = await server.request('PATCH', `/api/v1/crews/${crewId}`, {
+      token,
+      body: { slug: 'good-one' },
+    });
     expect(rename.status).toBe(409);
     expect((await server.request('GET', `/api/v1/crews/${crewId}`, { token })).json.slug).toBe('target');
   });

@@ -9,7 +9,15 @@ import { createDatabase, migrate, migrationStatus } from '@crewship/db';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../src/config.js';
 import { startServer } from '../src/start-server.js';
-import { bootstrapOwner, cliToken, makeDataDir, PASSWORD, request, startTestServer, type TestServer } from './harness.js';
+import {
+  bootstrapOwner,
+  cliToken,
+  makeDataDir,
+  PASSWORD,
+  request,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 const MAIN = resolve(import.meta.dirname, '../dist/main.js');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -43,13 +51,18 @@ describe('data directory', () => {
   it('keeps users, tokens, crews and agents across a restart', async () => {
     const first = await started();
     const { token } = await bootstrapOwner(first);
-    await first.request('POST', '/api/v1/crews', { token, body: { name: 'Persistent', allowed_domains: ['a.example'] } });
+    await first.request('POST', '/api/v1/crews', {
+      token,
+      body: { name: 'Persistent', allowed_domains: ['a.example'] },
+    });
     await first.request('POST', '/api/v1/agents', { token, body: { crew: 'persistent', name: 'Keeper' } });
     await first.stop();
     const second = await started({}, first.dataDir);
     const crews = await second.request('GET', '/api/v1/crews', { token });
     expect(crews.status).toBe(200);
-    expect(crews.json.items).toEqual([expect.objectContaining({ slug: 'persistent', allowed_domains: ['a.example'] })]);
+    expect(crews.json.items).toEqual([
+      expect.objectContaining({ slug: 'persistent', allowed_domains: ['a.example'] }),
+    ]);
     const agents = await second.request('GET', '/api/v1/agents?crew=persistent', { token });
     expect(agents.json.items.map((agent: { slug: string }) => agent.slug)).toEqual(['keeper']);
     expect((await second.request('GET', '/api/v1/bootstrap')).json.needed).toBe(false);
@@ -74,7 +87,9 @@ describe('migrations', () => {
     migrate(older.sqlite, { target: '0001_accounts' });
     const stamp = new Date().toISOString();
     older.sqlite
-      .prepare('INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run('u1', 'owner@example.com', 'Owner', await hashPassword(PASSWORD), stamp, stamp);
     older.sqlite
       .prepare('INSERT INTO workspaces (id, name, slug, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
@@ -105,10 +120,14 @@ describe('migrations', () => {
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const database = createDatabase({ file: join(dataDir, 'crewship.db') });
     migrate(database.sqlite);
-    database.sqlite.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('9999_future', 'x')").run();
+    database.sqlite
+      .prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('9999_future', 'x')")
+      .run();
     database.close();
     const config = parseServerConfig({ port: '0', dataDir }, {});
-    await expect(startServer(config, { logger: silentLogger })).rejects.toThrow(/newer Crewship.*9999_future/);
+    await expect(startServer(config, { logger: silentLogger })).rejects.toThrow(
+      /newer Crewship.*9999_future/,
+    );
   });
 });
 
@@ -155,7 +174,13 @@ describe('process', () => {
     const lines = output.trim().split('\n');
     const records = lines.map((line) => JSON.parse(line) as { level: string; msg: string });
     expect(records.map((record) => record.msg)).toEqual(
-      expect.arrayContaining(['generated secrets.env', 'database migrated', 'crewship started', 'request', 'stopped']),
+      expect.arrayContaining([
+        'generated secrets.env',
+        'database migrated',
+        'crewship started',
+        'request',
+        'stopped',
+      ]),
     );
     expect(records.every((record) => typeof record.level === 'string')).toBe(true);
   });
@@ -206,7 +231,11 @@ describe('HTTP hygiene', () => {
     const schema = createCrew.requestBody.content['application/json'].schema;
     expect(schema.properties.network_mode.enum).toEqual(['restricted', 'free']);
     expect(schema.required).toEqual(['name']);
-    expect(createCrew['x-crewship-access']).toEqual({ kind: 'workspace', minimum: 'MANAGER', workspaceFrom: 'header' });
+    expect(createCrew['x-crewship-access']).toEqual({
+      kind: 'workspace',
+      minimum: 'MANAGER',
+      workspaceFrom: 'header',
+    });
     expect(document.paths['/api/v1/crews/{crew}'].delete.responses['403']).toBeDefined();
   });
 });

@@ -63,7 +63,8 @@ const unique = (prefix: string) => `${prefix}-${++counter}`;
 
 async function api(method: string, path: string, body?: unknown, token = owner, workspace = workspaceId) {
   const response = await server.request(method, path, { token, body, workspace });
-  if (response.status >= 300) throw new Error(`${method} ${path} failed: ${response.status} ${response.text}`);
+  if (response.status >= 300)
+    throw new Error(`${method} ${path} failed: ${response.status} ${response.text}`);
   return response.json;
 }
 
@@ -72,7 +73,11 @@ async function freshCrew(): Promise<string> {
 }
 
 async function freshUser(role: Role): Promise<string> {
-  const member = await api('POST', '/api/v1/users', { email: `${unique('u')}@example.com`, password: PASSWORD, role });
+  const member = await api('POST', '/api/v1/users', {
+    email: `${unique('u')}@example.com`,
+    password: PASSWORD,
+    role,
+  });
   return member.user_id;
 }
 
@@ -96,7 +101,10 @@ async function prepare(route: string, caller: Caller): Promise<Prepared> {
     case 'POST /api/v1/auth/token':
       return {
         path: route.split(' ')[1] ?? '',
-        body: { email: `${caller === 'OWNER' ? 'owner' : caller.toLowerCase()}@example.com`, password: PASSWORD },
+        body: {
+          email: `${caller === 'OWNER' ? 'owner' : caller.toLowerCase()}@example.com`,
+          password: PASSWORD,
+        },
       };
     case 'POST /api/v1/auth/logout': {
       const email = `${caller === 'OWNER' ? 'owner' : caller.toLowerCase()}@example.com`;
@@ -120,8 +128,9 @@ async function prepare(route: string, caller: Caller): Promise<Prepared> {
       return { path: '/api/v1/users', body: { email: `${unique('new')}@example.com`, password: PASSWORD } };
     case 'POST /api/v1/members': {
       const userId = await freshUser('VIEWER');
-      const email = (await api('GET', '/api/v1/members')).items.find((m: { user_id: string }) => m.user_id === userId)
-        .email as string;
+      const email = (await api('GET', '/api/v1/members')).items.find(
+        (m: { user_id: string }) => m.user_id === userId,
+      ).email as string;
       await api('DELETE', `/api/v1/members/${userId}`);
       return { path: '/api/v1/members', body: { email, role: 'MEMBER' } };
     }
@@ -169,7 +178,11 @@ beforeAll(async () => {
   }
   // The outsider owns another workspace and belongs to nothing else.
   const outsiderEmail = 'outsider@example.com';
-  const member = await api('POST', '/api/v1/users', { email: outsiderEmail, password: PASSWORD, role: 'VIEWER' });
+  const member = await api('POST', '/api/v1/users', {
+    email: outsiderEmail,
+    password: PASSWORD,
+    role: 'VIEWER',
+  });
   tokens.OUTSIDER = await cliToken(server, outsiderEmail);
   userIds.OUTSIDER = member.user_id;
   await api('POST', '/api/v1/workspaces', { name: 'Elsewhere' }, tokens.OUTSIDER);
@@ -183,8 +196,8 @@ afterAll(async () => {
 describe('RBAC matrix', () => {
   it('covers every route the server serves', async () => {
     const document = await api('GET', '/api/v1/openapi.json');
-    const served = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    const served = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(served.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
@@ -229,7 +242,11 @@ describe('workspace isolation', () => {
     const crew = await api('POST', '/api/v1/crews', { name: 'private-crew' });
     const agent = await api('POST', '/api/v1/agents', { crew: crew.id, name: 'private-agent' });
     const other = await api('POST', '/api/v1/workspaces', { name: 'Second' });
-    for (const path of [`/api/v1/crews/${crew.id}`, `/api/v1/agents/${agent.id}`, `/api/v1/crews/private-crew`]) {
+    for (const path of [
+      `/api/v1/crews/${crew.id}`,
+      `/api/v1/agents/${agent.id}`,
+      `/api/v1/crews/private-crew`,
+    ]) {
       const response = await server.request('GET', path, { token: owner, workspace: other.id });
       expect(response.status, path).toBe(404);
     }
@@ -244,13 +261,18 @@ describe('workspace isolation', () => {
       const response = await server.request(method, path, { token: owner, workspace: other.id, body });
       expect(response.status, `${method} ${path}`).toBe(404);
     }
-    expect((await server.request('GET', '/api/v1/crews', { token: owner, workspace: other.id })).json.items).toEqual([]);
+    expect(
+      (await server.request('GET', '/api/v1/crews', { token: owner, workspace: other.id })).json.items,
+    ).toEqual([]);
     const still = await api('GET', `/api/v1/crews/${crew.id}`);
     expect(still.description).toBe('');
   });
 
   it('hides a workspace the caller does not belong to', async () => {
-    const response = await server.request('GET', '/api/v1/crews', { token: tokens.OUTSIDER, workspace: workspaceId });
+    const response = await server.request('GET', '/api/v1/crews', {
+      token: tokens.OUTSIDER,
+      workspace: workspaceId,
+    });
     expect(response.status).toBe(404);
     expect(response.json.detail).toContain('not found');
   });

@@ -11,7 +11,14 @@ import {
   type Token,
   type WorkspaceContext,
 } from '@crewship/contracts';
-import { authTokens, type CrewshipDatabase, isUniqueViolation, users, workspaceMembers, workspaces } from '@crewship/db';
+import {
+  authTokens,
+  type CrewshipDatabase,
+  isUniqueViolation,
+  users,
+  workspaceMembers,
+  workspaces,
+} from '@crewship/db';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { toMember, toToken, toUser, toWorkspace } from './mappers.js';
@@ -34,7 +41,10 @@ export interface AccountServiceOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The SQLite implementation of the `AccountService` port. */
-export function createSqliteAccountService(database: CrewshipDatabase, options: AccountServiceOptions): AccountService {
+export function createSqliteAccountService(
+  database: CrewshipDatabase,
+  options: AccountServiceOptions,
+): AccountService {
   const { db } = database;
   const now = options.now ?? (() => new Date());
   const sessionTtlMs = options.sessionTtlMs ?? 7 * DAY_MS;
@@ -43,7 +53,12 @@ export function createSqliteAccountService(database: CrewshipDatabase, options: 
   const touchIntervalMs = options.touchIntervalMs ?? 60_000;
   const logger = options.logger ?? silentLogger;
 
-  function insertToken(userId: string, kind: 'cli' | 'session', name: string, expiresAt: Date | null): IssuedToken {
+  function insertToken(
+    userId: string,
+    kind: 'cli' | 'session',
+    name: string,
+    expiresAt: Date | null,
+  ): IssuedToken {
     const token = generateToken(kind);
     const row = {
       id: ulid(),
@@ -72,35 +87,40 @@ export function createSqliteAccountService(database: CrewshipDatabase, options: 
     async bootstrap(input) {
       const passwordHash = await hashPassword(input.password);
       const stamp = now().toISOString();
-      return database.sqlite.transaction(() => {
-        if (db.select({ id: users.id }).from(users).limit(1).get() !== undefined) {
-          throw new CrewshipError('conflict', 'Crewship is already set up; log in instead');
-        }
-        const user = {
-          id: ulid(),
-          email: input.email,
-          name: input.name ?? input.email.split('@')[0] ?? input.email,
-          passwordHash,
-          failedLoginCount: 0,
-          lockedUntil: null,
-          createdAt: stamp,
-          updatedAt: stamp,
-        };
-        const workspace = {
-          id: ulid(),
-          name: input.workspace_name,
-          slug: slugify(input.workspace_name),
-          createdAt: stamp,
-          updatedAt: stamp,
-        };
-        db.insert(users).values(user).run();
-        db.insert(workspaces).values(workspace).run();
-        db.insert(workspaceMembers)
-          .values({ workspaceId: workspace.id, userId: user.id, role: 'OWNER', createdAt: stamp })
-          .run();
-        logger.info('bootstrap: first owner and workspace created', { userId: user.id, workspaceId: workspace.id });
-        return { user: toUser(user), workspace: toWorkspace(workspace, 'OWNER') };
-      }).immediate();
+      return database.sqlite
+        .transaction(() => {
+          if (db.select({ id: users.id }).from(users).limit(1).get() !== undefined) {
+            throw new CrewshipError('conflict', 'Crewship is already set up; log in instead');
+          }
+          const user = {
+            id: ulid(),
+            email: input.email,
+            name: input.name ?? input.email.split('@')[0] ?? input.email,
+            passwordHash,
+            failedLoginCount: 0,
+            lockedUntil: null,
+            createdAt: stamp,
+            updatedAt: stamp,
+          };
+          const workspace = {
+            id: ulid(),
+            name: input.workspace_name,
+            slug: slugify(input.workspace_name),
+            createdAt: stamp,
+            updatedAt: stamp,
+          };
+          db.insert(users).values(user).run();
+          db.insert(workspaces).values(workspace).run();
+          db.insert(workspaceMembers)
+            .values({ workspaceId: workspace.id, userId: user.id, role: 'OWNER', createdAt: stamp })
+            .run();
+          logger.info('bootstrap: first owner and workspace created', {
+            userId: user.id,
+            workspaceId: workspace.id,
+          });
+          return { user: toUser(user), workspace: toWorkspace(workspace, 'OWNER') };
+        })
+        .immediate();
     },
 
     async login({ email, password, kind, name }) {
@@ -148,14 +168,19 @@ export function createSqliteAccountService(database: CrewshipDatabase, options: 
         .select({ token: authTokens, user: users })
         .from(authTokens)
         .innerJoin(users, eq(users.id, authTokens.userId))
-        .where(and(eq(authTokens.tokenHash, hashToken(token, options.tokenSecret)), isNull(authTokens.revokedAt)))
+        .where(
+          and(eq(authTokens.tokenHash, hashToken(token, options.tokenSecret)), isNull(authTokens.revokedAt)),
+        )
         .get();
       if (!row) return null;
       const current = now();
       if (row.token.expiresAt && new Date(row.token.expiresAt) <= current) return null;
       const lastUsed = row.token.lastUsedAt ? new Date(row.token.lastUsedAt).getTime() : 0;
       if (current.getTime() - lastUsed >= touchIntervalMs) {
-        db.update(authTokens).set({ lastUsedAt: current.toISOString() }).where(eq(authTokens.id, row.token.id)).run();
+        db.update(authTokens)
+          .set({ lastUsedAt: current.toISOString() })
+          .where(eq(authTokens.id, row.token.id))
+          .run();
       }
       return { user: toUser(row.user), tokenId: row.token.id, tokenKind: row.token.kind };
     },
@@ -200,7 +225,9 @@ export function createSqliteAccountService(database: CrewshipDatabase, options: 
 
     async createToken(principal, input): Promise<CreatedToken> {
       const expiresAt =
-        input.expires_in_days === undefined ? null : new Date(now().getTime() + input.expires_in_days * DAY_MS);
+        input.expires_in_days === undefined
+          ? null
+          : new Date(now().getTime() + input.expires_in_days * DAY_MS);
       const issued = insertToken(principal.user.id, 'cli', input.name, expiresAt);
       return { ...issued.record, current: false, token: issued.token };
     },
@@ -210,7 +237,11 @@ export function createSqliteAccountService(database: CrewshipDatabase, options: 
         .update(authTokens)
         .set({ revokedAt: now().toISOString() })
         .where(
-          and(eq(authTokens.id, tokenId), eq(authTokens.userId, principal.user.id), isNull(authTokens.revokedAt)),
+          and(
+            eq(authTokens.id, tokenId),
+            eq(authTokens.userId, principal.user.id),
+            isNull(authTokens.revokedAt),
+          ),
         )
         .run();
       if (result.changes === 0) throw new CrewshipError('not_found', `token ${tokenId} not found`);

@@ -25,7 +25,10 @@ export function createSqliteWorkspaceService(
   const now = options.now ?? (() => new Date());
 
   function slugConflict(slug: string) {
-    return new CrewshipError('conflict', `a workspace with slug "${slug}" already exists; choose another slug`);
+    return new CrewshipError(
+      'conflict',
+      `a workspace with slug "${slug}" already exists; choose another slug`,
+    );
   }
 
   function workspaceRow(id: string) {
@@ -60,7 +63,10 @@ export function createSqliteWorkspaceService(
 
   function assertNotLastOwner(context: WorkspaceContext, current: Role, what: string) {
     if (current === 'OWNER' && ownerCount(context.workspaceId) <= 1) {
-      throw new CrewshipError('conflict', `cannot ${what} the last Owner of a workspace; make someone else Owner first`);
+      throw new CrewshipError(
+        'conflict',
+        `cannot ${what} the last Owner of a workspace; make someone else Owner first`,
+      );
     }
   }
 
@@ -71,7 +77,10 @@ export function createSqliteWorkspaceService(
         .from(workspaceMembers)
         .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
         .where(
-          and(eq(workspaceMembers.userId, userId), or(eq(workspaces.id, reference), eq(workspaces.slug, reference))),
+          and(
+            eq(workspaceMembers.userId, userId),
+            or(eq(workspaces.id, reference), eq(workspaces.slug, reference)),
+          ),
         )
         .get();
       return row ? { userId, workspaceId: row.workspaceId, role: row.role } : null;
@@ -101,11 +110,19 @@ export function createSqliteWorkspaceService(
 
     async create(userId, input) {
       const stamp = now().toISOString();
-      const row = { id: ulid(), name: input.name, slug: input.slug ?? slugify(input.name), createdAt: stamp, updatedAt: stamp };
+      const row = {
+        id: ulid(),
+        name: input.name,
+        slug: input.slug ?? slugify(input.name),
+        createdAt: stamp,
+        updatedAt: stamp,
+      };
       try {
         sqlite.transaction(() => {
           db.insert(workspaces).values(row).run();
-          db.insert(workspaceMembers).values({ workspaceId: row.id, userId, role: 'OWNER', createdAt: stamp }).run();
+          db.insert(workspaceMembers)
+            .values({ workspaceId: row.id, userId, role: 'OWNER', createdAt: stamp })
+            .run();
         })();
       } catch (error) {
         if (isUniqueViolation(error)) throw slugConflict(row.slug);
@@ -151,7 +168,10 @@ export function createSqliteWorkspaceService(
       assertCanAssign(context.role, { next: input.role });
       const user = db.select().from(users).where(eq(users.email, input.email)).get();
       if (!user) {
-        throw new CrewshipError('not_found', `no user with email ${input.email}; create one with \`crewship user create\``);
+        throw new CrewshipError(
+          'not_found',
+          `no user with email ${input.email}; create one with \`crewship user create\``,
+        );
       }
       const stamp = now().toISOString();
       try {
@@ -175,7 +195,9 @@ export function createSqliteWorkspaceService(
           if (input.role !== 'OWNER') assertNotLastOwner(context, member.role, 'demote');
           db.update(workspaceMembers)
             .set({ role: input.role })
-            .where(and(eq(workspaceMembers.workspaceId, context.workspaceId), eq(workspaceMembers.userId, userId)))
+            .where(
+              and(eq(workspaceMembers.workspaceId, context.workspaceId), eq(workspaceMembers.userId, userId)),
+            )
             .run();
           return toMember(member.user, input.role, member.createdAt);
         })
@@ -189,7 +211,9 @@ export function createSqliteWorkspaceService(
           assertCanAssign(context.role, { current: member.role });
           assertNotLastOwner(context, member.role, 'remove');
           db.delete(workspaceMembers)
-            .where(and(eq(workspaceMembers.workspaceId, context.workspaceId), eq(workspaceMembers.userId, userId)))
+            .where(
+              and(eq(workspaceMembers.workspaceId, context.workspaceId), eq(workspaceMembers.userId, userId)),
+            )
             .run();
         })
         .immediate();

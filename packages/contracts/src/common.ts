@@ -4,7 +4,10 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
 export const slugSchema = z
   .string()
-  .regex(SLUG_PATTERN, 'must be 1-48 characters of a-z, 0-9 and "-", starting and ending with a letter or digit');
+  .regex(
+    SLUG_PATTERN,
+    'must be 1-48 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
+  );
 
 export const idSchema = z.string().min(1).max(64);
 

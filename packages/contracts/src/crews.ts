@@ -28,7 +28,10 @@ export const allowedDomainSchema = z
     z
       .string()
       .max(253)
-      .regex(DOMAIN_PATTERN, 'must be a domain name such as example.com or *.example.com (no scheme, port or path)'),
+      .regex(
+        DOMAIN_PATTERN,
+        'must be a domain name such as example.com or *.example.com (no scheme, port or path)',
+      ),
   );
 
 export const allowedDomainsSchema = z

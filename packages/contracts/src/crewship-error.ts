@@ -30,7 +30,11 @@ export class CrewshipError extends Error {
   readonly kind: ErrorKind;
   readonly details: CrewshipErrorDetails | undefined;
 
-  constructor(kind: ErrorKind, message: string, options: { cause?: unknown; details?: CrewshipErrorDetails } = {}) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    options: { cause?: unknown; details?: CrewshipErrorDetails } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CrewshipError';
     this.kind = kind;

@@ -45,7 +45,12 @@ export interface AccountService {
   bootstrapNeeded(): Promise<boolean>;
   bootstrap(input: z.output<typeof bootstrapRequestSchema>): Promise<{ user: User; workspace: Workspace }>;
   /** Verifies the password (with lockout) and issues a session or CLI token. */
-  login(input: { email: string; password: string; kind: 'cli' | 'session'; name: string }): Promise<IssuedToken>;
+  login(input: {
+    email: string;
+    password: string;
+    kind: 'cli' | 'session';
+    name: string;
+  }): Promise<IssuedToken>;
   authenticate(token: string): Promise<Principal | null>;
   me(userId: string): Promise<Me>;
   listTokens(principal: Principal): Promise<Token[]>;
@@ -80,7 +85,11 @@ export interface CrewService {
   list(context: WorkspaceContext): Promise<Crew[]>;
   get(context: WorkspaceContext, reference: string): Promise<Crew>;
   create(context: WorkspaceContext, input: z.output<typeof createCrewRequestSchema>): Promise<Crew>;
-  update(context: WorkspaceContext, reference: string, input: z.output<typeof updateCrewRequestSchema>): Promise<Crew>;
+  update(
+    context: WorkspaceContext,
+    reference: string,
+    input: z.output<typeof updateCrewRequestSchema>,
+  ): Promise<Crew>;
   delete(context: WorkspaceContext, reference: string): Promise<void>;
 }
 
@@ -89,6 +98,10 @@ export interface AgentService {
   list(context: WorkspaceContext, filter: { crew?: string | undefined }): Promise<Agent[]>;
   get(context: WorkspaceContext, reference: string): Promise<Agent>;
   create(context: WorkspaceContext, input: z.output<typeof createAgentRequestSchema>): Promise<Agent>;
-  update(context: WorkspaceContext, reference: string, input: z.output<typeof updateAgentRequestSchema>): Promise<Agent>;
+  update(
+    context: WorkspaceContext,
+    reference: string,
+    input: z.output<typeof updateAgentRequestSchema>,
+  ): Promise<Agent>;
   delete(context: WorkspaceContext, reference: string): Promise<void>;
 }

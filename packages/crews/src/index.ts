@@ -1,1 +1,1 @@
-export { createSqliteCrewServices, type CrewServicesOptions } from './sqlite-crew-services.js';
+export { type CrewServicesOptions, createSqliteCrewServices } from './sqlite-crew-services.js';

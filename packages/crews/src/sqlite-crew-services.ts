@@ -76,7 +76,12 @@ export function createSqliteCrewServices(
     const row = db
       .select()
       .from(crews)
-      .where(and(eq(crews.workspaceId, context.workspaceId), or(eq(crews.id, reference), eq(crews.slug, reference))))
+      .where(
+        and(
+          eq(crews.workspaceId, context.workspaceId),
+          or(eq(crews.id, reference), eq(crews.slug, reference)),
+        ),
+      )
       .get();
     if (!row) throw new CrewshipError('not_found', `crew "${reference}" not found`);
     return row;
@@ -88,7 +93,10 @@ export function createSqliteCrewServices(
       .from(agents)
       .innerJoin(crews, eq(crews.id, agents.crewId))
       .where(
-        and(eq(agents.workspaceId, context.workspaceId), or(eq(agents.id, reference), eq(agents.slug, reference))),
+        and(
+          eq(agents.workspaceId, context.workspaceId),
+          or(eq(agents.id, reference), eq(agents.slug, reference)),
+        ),
       )
       .get();
     if (!row) throw new CrewshipError('not_found', `agent "${reference}" not found`);
@@ -151,7 +159,8 @@ export function createSqliteCrewServices(
 
   const agentService: AgentService = {
     async list(context, filter) {
-      const crewFilter = filter.crew === undefined ? undefined : eq(agents.crewId, findCrew(context, filter.crew).id);
+      const crewFilter =
+        filter.crew === undefined ? undefined : eq(agents.crewId, findCrew(context, filter.crew).id);
       return db
         .select({ agent: agents, crewSlug: crews.slug })
         .from(agents)

@@ -24,7 +24,10 @@ export interface CreateDatabaseOptions {
 /** Opens a SQLite file with WAL, foreign keys and a busy timeout. */
 export function createDatabase(options: CreateDatabaseOptions): CrewshipDatabase {
   if (options.file !== ':memory:' && !options.readonly) mkdirSync(dirname(options.file), { recursive: true });
-  const sqlite = new Database(options.file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const sqlite = new Database(options.file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   if (!options.readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);

@@ -1,5 +1,16 @@
-export { type CreateDatabaseOptions, type CrewshipDatabase, type CrewshipDrizzle, createDatabase } from './create-database.js';
-export { type MigrateOptions, type MigrateResult, type MigrationStatus, migrate, migrationStatus } from './migrate.js';
+export {
+  type CreateDatabaseOptions,
+  type CrewshipDatabase,
+  type CrewshipDrizzle,
+  createDatabase,
+} from './create-database.js';
+export {
+  type MigrateOptions,
+  type MigrateResult,
+  type MigrationStatus,
+  migrate,
+  migrationStatus,
+} from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
 export { agents, authTokens, crews, users, workspaceMembers, workspaces } from './schema/index.js';
 export { isUniqueViolation } from './sqlite-errors.js';

@@ -36,7 +36,9 @@ export function migrationStatus(
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
     .get();
   const recorded = hasLedger
-    ? (sqlite.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[]).map((row) => row.id)
+    ? (sqlite.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[]).map(
+        (row) => row.id,
+      )
     : [];
   const known = new Set(migrations.map((migration) => migration.id));
   const done = new Set(recorded);
@@ -76,7 +78,10 @@ export function migrate(sqlite: BetterSqlite3.Database, options: MigrateOptions 
     const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
     snapshot = join(options.snapshotDir, `pre-migrate-${stamp}.db`);
     sqlite.prepare('VACUUM INTO ?').run(snapshot);
-    logger.info('database snapshot written before migrating', { snapshot, pending: pending.map((m) => m.id) });
+    logger.info('database snapshot written before migrating', {
+      snapshot,
+      pending: pending.map((m) => m.id),
+    });
   }
 
   const appliedAt = (options.now?.() ?? new Date()).toISOString();

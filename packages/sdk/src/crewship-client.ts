@@ -6,11 +6,11 @@ import {
   type CliLoginRequest,
   type CreateAgentRequest,
   type CreateCrewRequest,
-  createdTokenSchema,
   type CreateTokenRequest,
   type CreateUserRequest,
   type CreateWorkspaceRequest,
   CrewshipError,
+  createdTokenSchema,
   crewSchema,
   type ErrorKind,
   healthSchema,
@@ -87,7 +87,12 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function call<T>(method: Method, path: string, schema: z.ZodType<T> | null, body?: unknown): Promise<T> {
+  async function call<T>(
+    method: Method,
+    path: string,
+    schema: z.ZodType<T> | null,
+    body?: unknown,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.workspace) headers['x-crewship-workspace'] = options.workspace;
@@ -112,7 +117,10 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
     if (schema === null) return undefined as T;
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) {
-      throw new CrewshipError('internal', `unexpected response from ${method} ${path}; is the server the same version?`);
+      throw new CrewshipError(
+        'internal',
+        `unexpected response from ${method} ${path}; is the server the same version?`,
+      );
     }
     return parsed.data;
   }

@@ -1,5 +1,11 @@
 import { createSqliteAccountService, createSqliteWorkspaceService } from '@crewship/auth';
-import type { AccountService, AgentService, CrewService, Logger, WorkspaceService } from '@crewship/contracts';
+import type {
+  AccountService,
+  AgentService,
+  CrewService,
+  Logger,
+  WorkspaceService,
+} from '@crewship/contracts';
 import { createSqliteCrewServices } from '@crewship/crews';
 import { type CrewshipDatabase, migrationStatus } from '@crewship/db';
 
@@ -41,7 +47,8 @@ export function createServices(database: CrewshipDatabase, options: ServiceOptio
       try {
         database.sqlite.prepare('SELECT 1').get();
         const pending = migrationStatus(database.sqlite).pending;
-        checks.database = pending.length === 0 ? { ok: true } : { ok: false, detail: `pending: ${pending.join(', ')}` };
+        checks.database =
+          pending.length === 0 ? { ok: true } : { ok: false, detail: `pending: ${pending.join(', ')}` };
       } catch (error) {
         checks.database = { ok: false, detail: (error as Error).message };
       }

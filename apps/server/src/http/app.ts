@@ -53,7 +53,9 @@ function invalid(where: string, issues: z.core.$ZodIssue[]): CrewshipError {
     message: issue.message,
   }));
   const summary = fieldIssues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-  return new CrewshipError('invalid_input', `invalid ${where}: ${summary}`, { details: { issues: fieldIssues } });
+  return new CrewshipError('invalid_input', `invalid ${where}: ${summary}`, {
+    details: { issues: fieldIssues },
+  });
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -159,9 +161,14 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
     return principal;
   }
 
-  async function resolveWorkspace(c: Context, principal: Principal, access: Access): Promise<WorkspaceContext> {
+  async function resolveWorkspace(
+    c: Context,
+    principal: Principal,
+    access: Access,
+  ): Promise<WorkspaceContext> {
     if (access.kind !== 'workspace') throw new Error('resolveWorkspace called for a non-workspace route');
-    const requested = access.workspaceFrom === 'path' ? c.req.param('workspace') : c.req.header(WORKSPACE_HEADER);
+    const requested =
+      access.workspaceFrom === 'path' ? c.req.param('workspace') : c.req.header(WORKSPACE_HEADER);
     const context =
       requested === undefined || requested === ''
         ? await services.workspaces.defaultMembership(principal.user.id)
@@ -215,7 +222,10 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
       const params = c.req.param() as Record<string, string>;
       for (const [name, value] of Object.entries(params)) {
         if (!PARAM_PATTERN.test(value)) {
-          throw new CrewshipError('invalid_input', `invalid ${name}: must be an id or slug (1-64 of A-Z a-z 0-9 _ -)`);
+          throw new CrewshipError(
+            'invalid_input',
+            `invalid ${name}: must be an id or slug (1-64 of A-Z a-z 0-9 _ -)`,
+          );
         }
       }
       const query = route.query ? parseWith(route.query, c.req.query(), 'query') : {};
@@ -239,7 +249,9 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
     if (!registered.has(key)) throw new Error(`policy entry ${key} has no route`);
   }
 
-  app.notFound((c) => problemResponse(c, new CrewshipError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    problemResponse(c, new CrewshipError('not_found', `no route for ${c.req.method} ${c.req.path}`)),
+  );
   app.onError((error, c) => {
     if (isCrewshipError(error)) return problemResponse(c, error);
     const requestId = c.get('requestId') ?? 'unknown';

@@ -1,11 +1,14 @@
 import { problemSchema } from '@crewship/contracts';
 import { z } from 'zod';
 import type { AnyRoute } from './define-route.js';
-import { STATUS_BY_KIND } from './problem.js';
 import { policyFor } from './policy.js';
+import { STATUS_BY_KIND } from './problem.js';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
 }
 
 function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
@@ -54,7 +57,9 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
           ? { description: 'Success' }
           : {
               description: 'Success',
-              content: { 'application/json': { schema: withoutDialect(jsonSchema(route.response, 'output')) } },
+              content: {
+                'application/json': { schema: withoutDialect(jsonSchema(route.response, 'output')) },
+              },
             },
       [String(STATUS_BY_KIND.invalid_input)]: problemResponse('Invalid input'),
       [String(STATUS_BY_KIND.rate_limited)]: problemResponse('Rate limited'),
@@ -63,7 +68,9 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       responses[String(STATUS_BY_KIND.unauthenticated)] = problemResponse('Not authenticated');
     }
     if (policy?.access.kind === 'workspace') {
-      responses[String(STATUS_BY_KIND.forbidden)] = problemResponse(`Needs role ${policy.access.minimum} or higher`);
+      responses[String(STATUS_BY_KIND.forbidden)] = problemResponse(
+        `Needs role ${policy.access.minimum} or higher`,
+      );
       responses[String(STATUS_BY_KIND.not_found)] = problemResponse('Not found in this workspace');
     }
     const operation: Record<string, unknown> = {
@@ -86,7 +93,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Crewship API', version, description: 'REST API of crewshipd. Errors are RFC 7807 problem+json.' },
+    info: {
+      title: 'Crewship API',
+      version,
+      description: 'REST API of crewshipd. Errors are RFC 7807 problem+json.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     paths,

@@ -40,5 +40,8 @@ export function toProblem(error: CrewshipError): Problem {
 }
 
 export function internalError(requestId: string): CrewshipError {
-  return new CrewshipError('internal', `internal error; the server log has the details under request id ${requestId}`);
+  return new CrewshipError(
+    'internal',
+    `internal error; the server log has the details under request id ${requestId}`,
+  );
 }

@@ -160,7 +160,9 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
       tag: 'workspaces',
       summary: 'Workspaces the caller belongs to',
       response: listOf(workspaceSchema),
-      handler: async ({ principal, services }) => ({ items: await services.workspaces.list(principal.user.id) }),
+      handler: async ({ principal, services }) => ({
+        items: await services.workspaces.list(principal.user.id),
+      }),
     }),
     defineRoute({
       method: 'POST',
@@ -217,7 +219,9 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
       tag: 'members',
       summary: 'Members of the current workspace',
       response: listOf(memberSchema),
-      handler: async ({ workspace, services }) => ({ items: await services.workspaces.listMembers(workspace) }),
+      handler: async ({ workspace, services }) => ({
+        items: await services.workspaces.listMembers(workspace),
+      }),
     }),
     defineRoute({
       method: 'POST',

@@ -47,4 +47,3 @@ export const authTokens = sqliteTable('auth_tokens', {
   expiresAt: text('expires_at'),
   revokedAt: text('revoked_at'),
 });
-

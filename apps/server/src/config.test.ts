@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseServerConfig } from './config.js';
+
+describe('parseServerConfig', () => {
+  it('uses 127.0.0.1:8080 and ~/.crewship by default', () => {
+    const config = parseServerConfig({}, { HOME: '/home/someone' });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: '/home/someone/.crewship' });
+    expect(config).toMatchObject({
+      authRateLimitPerMinute: 10,
+      apiRateLimitPerMinute: 120,
+      trustProxy: false,
+    });
+  });
+
+  it('lets flags win over the environment', () => {
+    const config = parseServerConfig(
+      { port: '9000', dataDir: '~/data' },
+      { HOME: '/h', CREWSHIP_PORT: '7000', CREWSHIP_HOST: '0.0.0.0', CREWSHIP_TRUST_PROXY: 'yes' },
+    );
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 9000, dataDir: '/h/data', trustProxy: true });
+  });
+
+  it('names every invalid value', () => {
+    expect(() => parseServerConfig({ port: '70000', logLevel: 'loud' }, {})).toThrow(
+      /invalid server configuration: port: .*; logLevel: /,
+    );
+  });
+});
