@@ -92,7 +92,8 @@ lock_dir=/run/lock
 lock_file="${lock_dir}/crewship-test-env.lock"
 if have flock && touch "${lock_file}" 2>/dev/null; then
   exec 9>>"${lock_file}"
-  flock 9 || true
+  # Bounded wait: never hang the test command on a stuck holder.
+  flock -w 300 9 || log "could not take ${lock_file} within 300 s; going on without it"
 fi
 
 # --- step 1: engine ----------------------------------------------------------
@@ -171,8 +172,9 @@ else
       mkdir -p "$(dirname "${DOCKERD_LOG}")"
       printf '\n==== %s test-env.sh starting dockerd %s\n' "$(date -u +%FT%TZ)" "${dockerd_args[*]:-}" >>"${DOCKERD_LOG}"
       # setsid + nohup: its own session, so it outlives this script and the
-      # test runner's process group.
-      setsid nohup dockerd ${dockerd_args[@]+"${dockerd_args[@]}"} >>"${DOCKERD_LOG}" 2>&1 </dev/null &
+      # test runner's process group. 9>&-: it must not inherit (and so hold
+      # forever) the lock taken above.
+      setsid nohup dockerd ${dockerd_args[@]+"${dockerd_args[@]}"} >>"${DOCKERD_LOG}" 2>&1 </dev/null 9>&- &
       dockerd_pid=$!
     fi
     waited=0
@@ -258,7 +260,7 @@ if ! image_exists "${BASE_IMAGE}"; then
   have debootstrap || fail "build ${BASE_IMAGE}" "debootstrap is not installed (apt-get install debootstrap)"
   [[ "$(id -u)" -eq 0 ]] || fail "build ${BASE_IMAGE}" "debootstrap needs root"
   mirror=$(debian_mirror)
-  log "building ${BASE_IMAGE} (debootstrap ${SUITE} from ${mirror}, ~30 s)"
+  log "building ${BASE_IMAGE} (debootstrap ${SUITE} from ${mirror}, ~30-60 s)"
   rootfs=$(mktemp -d "${TMPDIR:-/var/tmp}/crewship-rootfs.XXXXXX") ||
     fail "build ${BASE_IMAGE}" "cannot create a temporary directory"
   debootstrap_log="${rootfs}.log"
