@@ -5,7 +5,7 @@ import {
   spawnServer,
   type ThroughputMeasurement,
   temporaryDirectory,
-} from '../../../tooling/bench/index.js';
+} from '@crewship/tooling-bench';
 
 const CREWS = 5;
 const LOAD = { connections: 10, warmupSeconds: 2, durationSeconds: 8 };

@@ -75,6 +75,14 @@ export function createSqliteAccountService(
     return { token, record: toToken(row, row.id) };
   }
 
+  // Authentication runs on every request: prepared once instead of rebuilt per call.
+  const tokenByHash = db
+    .select({ token: authTokens, user: users })
+    .from(authTokens)
+    .innerJoin(users, eq(users.id, authTokens.userId))
+    .where(and(eq(authTokens.tokenHash, sql.placeholder('hash')), isNull(authTokens.revokedAt)))
+    .prepare();
+
   function findUserByEmail(email: string) {
     return db.select().from(users).where(eq(users.email, email)).get();
   }
@@ -164,14 +172,7 @@ export function createSqliteAccountService(
 
     async authenticate(token) {
       if (!looksLikeToken(token)) return null;
-      const row = db
-        .select({ token: authTokens, user: users })
-        .from(authTokens)
-        .innerJoin(users, eq(users.id, authTokens.userId))
-        .where(
-          and(eq(authTokens.tokenHash, hashToken(token, options.tokenSecret)), isNull(authTokens.revokedAt)),
-        )
-        .get();
+      const row = tokenByHash.get({ hash: hashToken(token, options.tokenSecret) });
       if (!row) return null;
       const current = now();
       if (row.token.expiresAt && new Date(row.token.expiresAt) <= current) return null;

@@ -7,7 +7,7 @@ import {
   type WorkspaceService,
 } from '@crewship/contracts';
 import { type CrewshipDatabase, isUniqueViolation, users, workspaceMembers, workspaces } from '@crewship/db';
-import { and, asc, count, eq, or } from 'drizzle-orm';
+import { and, asc, count, eq, or, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { toMember, toWorkspace } from './mappers.js';
 import { assertCanAssign } from './role-rules.js';
@@ -23,6 +23,29 @@ export function createSqliteWorkspaceService(
 ): WorkspaceService {
   const { db, sqlite } = database;
   const now = options.now ?? (() => new Date());
+
+  // Membership is resolved on every workspace request: prepared once.
+  const membershipByReference = db
+    .select({ workspaceId: workspaces.id, role: workspaceMembers.role })
+    .from(workspaceMembers)
+    .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
+    .where(
+      and(
+        eq(workspaceMembers.userId, sql.placeholder('userId')),
+        or(
+          eq(workspaces.id, sql.placeholder('reference')),
+          eq(workspaces.slug, sql.placeholder('reference')),
+        ),
+      ),
+    )
+    .prepare();
+  const oldestMembership = db
+    .select({ workspaceId: workspaceMembers.workspaceId, role: workspaceMembers.role })
+    .from(workspaceMembers)
+    .where(eq(workspaceMembers.userId, sql.placeholder('userId')))
+    .orderBy(asc(workspaceMembers.createdAt), asc(workspaceMembers.workspaceId))
+    .limit(1)
+    .prepare();
 
   function slugConflict(slug: string) {
     return new CrewshipError(
@@ -72,28 +95,12 @@ export function createSqliteWorkspaceService(
 
   return {
     async membership(userId, reference) {
-      const row = db
-        .select({ workspaceId: workspaces.id, role: workspaceMembers.role })
-        .from(workspaceMembers)
-        .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
-        .where(
-          and(
-            eq(workspaceMembers.userId, userId),
-            or(eq(workspaces.id, reference), eq(workspaces.slug, reference)),
-          ),
-        )
-        .get();
+      const row = membershipByReference.get({ userId, reference });
       return row ? { userId, workspaceId: row.workspaceId, role: row.role } : null;
     },
 
     async defaultMembership(userId) {
-      const row = db
-        .select({ workspaceId: workspaceMembers.workspaceId, role: workspaceMembers.role })
-        .from(workspaceMembers)
-        .where(eq(workspaceMembers.userId, userId))
-        .orderBy(asc(workspaceMembers.createdAt), asc(workspaceMembers.workspaceId))
-        .limit(1)
-        .get();
+      const row = oldestMembership.get({ userId });
       return row ? { userId, workspaceId: row.workspaceId, role: row.role } : null;
     },
 

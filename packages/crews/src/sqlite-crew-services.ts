@@ -8,7 +8,7 @@ import {
   type WorkspaceContext,
 } from '@crewship/contracts';
 import { agents, type CrewshipDatabase, crews, isUniqueViolation } from '@crewship/db';
-import { and, asc, eq, or } from 'drizzle-orm';
+import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 
 type CrewRow = typeof crews.$inferSelect;
@@ -72,6 +72,13 @@ export function createSqliteCrewServices(
   const { db } = database;
   const now = options.now ?? (() => new Date());
 
+  const crewsOfWorkspace = db
+    .select()
+    .from(crews)
+    .where(eq(crews.workspaceId, sql.placeholder('workspaceId')))
+    .orderBy(asc(crews.slug))
+    .prepare();
+
   function findCrew(context: WorkspaceContext, reference: string): CrewRow {
     const row = db
       .select()
@@ -105,13 +112,7 @@ export function createSqliteCrewServices(
 
   const crewService: CrewService = {
     async list(context) {
-      return db
-        .select()
-        .from(crews)
-        .where(eq(crews.workspaceId, context.workspaceId))
-        .orderBy(asc(crews.slug))
-        .all()
-        .map(toCrew);
+      return crewsOfWorkspace.all({ workspaceId: context.workspaceId }).map(toCrew);
     },
     async get(context, reference) {
       return toCrew(findCrew(context, reference));
