@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { announceListening } from '@crewship/tooling-bench';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { announceListening } from '@crewship/tooling-bench';
 
 const app = new Hono();
 app.get('/', (c) => c.text('Hello Hono!'));
