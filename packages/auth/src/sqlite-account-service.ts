@@ -9,6 +9,7 @@ import {
   silentLogger,
   slugify,
   type Token,
+  type User,
   type WorkspaceContext,
 } from '@crewship/contracts';
 import {
@@ -54,7 +55,7 @@ export function createSqliteAccountService(
   const logger = options.logger ?? silentLogger;
 
   function insertToken(
-    userId: string,
+    user: User,
     kind: 'cli' | 'session',
     name: string,
     expiresAt: Date | null,
@@ -62,7 +63,7 @@ export function createSqliteAccountService(
     const token = generateToken(kind);
     const row = {
       id: ulid(),
-      userId,
+      userId: user.id,
       kind,
       name,
       tokenHash: hashToken(token, options.tokenSecret),
@@ -72,7 +73,7 @@ export function createSqliteAccountService(
       revokedAt: null,
     };
     db.insert(authTokens).values(row).run();
-    return { token, record: toToken(row, row.id) };
+    return { user, token, record: toToken(row, row.id) };
   }
 
   // Authentication runs on every request: prepared once instead of rebuilt per call.
@@ -167,7 +168,7 @@ export function createSqliteAccountService(
       }
       db.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, user.id)).run();
       const expiresAt = kind === 'session' ? new Date(now().getTime() + sessionTtlMs) : null;
-      return insertToken(user.id, kind, name, expiresAt);
+      return insertToken(toUser(user), kind, name, expiresAt);
     },
 
     async authenticate(token) {
@@ -229,7 +230,7 @@ export function createSqliteAccountService(
         input.expires_in_days === undefined
           ? null
           : new Date(now().getTime() + input.expires_in_days * DAY_MS);
-      const issued = insertToken(principal.user.id, 'cli', input.name, expiresAt);
+      const issued = insertToken(principal.user, 'cli', input.name, expiresAt);
       return { ...issued.record, current: false, token: issued.token };
     },
 

@@ -35,6 +35,7 @@ export interface WorkspaceContext {
 }
 
 export interface IssuedToken {
+  user: User;
   record: Token;
   /** The secret bearer value; never stored in clear. */
   token: string;

@@ -86,9 +86,7 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
         const issued = await services.accounts.login({ ...body, kind: 'session', name: 'web' });
         const expiresAt = issued.record.expires_at ?? new Date().toISOString();
         writeSessionCookie(hono, issued.token, expiresAt, options.isHttps(hono));
-        const principal = await services.accounts.authenticate(issued.token);
-        if (!principal) throw new Error('a freshly issued session did not authenticate');
-        return { user: principal.user, expires_at: expiresAt };
+        return { user: issued.user, expires_at: expiresAt };
       },
     }),
     defineRoute({
