@@ -25,4 +25,10 @@ describe('parseServerConfig', () => {
       /invalid server configuration: port: .*; logLevel: /,
     );
   });
+
+  it('explains a non-numeric port', () => {
+    expect(() => parseServerConfig({ port: 'eighty' }, {})).toThrow(
+      'port: must be a whole number from 0 to 65535',
+    );
+  });
 });

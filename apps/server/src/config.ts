@@ -14,7 +14,12 @@ export interface ServerFlags {
   logLevel?: string | undefined;
 }
 
-const intFrom = (minimum: number, maximum: number) => z.coerce.number().int().min(minimum).max(maximum);
+const intFrom = (minimum: number, maximum: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${minimum} to ${maximum}` })
+    .int()
+    .min(minimum)
+    .max(maximum);
 const booleanFrom = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
   .transform((v) => ['1', 'true', 'yes'].includes(v));

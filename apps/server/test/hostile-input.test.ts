@@ -121,7 +121,7 @@ describe('hostile input on every route', () => {
         });
         const label = `${operation.method} ${path}`;
         expectProblem(response, label);
-        expect([400, 404], label).toContain(response.status);
+        expect(response.status, label).toBe(400);
       }
     }
     const unknownQuery = await server.request('GET', '/api/v1/agents?crew=target&evil=1', { token });

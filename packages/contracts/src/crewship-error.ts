@@ -42,8 +42,14 @@ export class CrewshipError extends Error {
   }
 }
 
+/** Shape-based, so it also recognises errors thrown by another bundled copy of this package. */
 export function isCrewshipError(value: unknown): value is CrewshipError {
-  return value instanceof CrewshipError;
+  if (value instanceof CrewshipError) return true;
+  return (
+    value instanceof Error &&
+    value.name === 'CrewshipError' &&
+    isErrorKind((value as { kind?: unknown }).kind)
+  );
 }
 
 export function isErrorKind(value: unknown): value is ErrorKind {

@@ -106,7 +106,8 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const code = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new CrewshipError(
         'unavailable',
         `cannot reach Crewship at ${baseUrl} (${code}); is it running? Start it with \`crewship start\``,

@@ -214,11 +214,6 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
           });
         }
       }
-      const principal = policy.access.kind === 'public' ? undefined : await authenticate(c);
-      const workspace =
-        policy.access.kind === 'workspace' && principal
-          ? await resolveWorkspace(c, principal, policy.access)
-          : undefined;
       const params = c.req.param() as Record<string, string>;
       for (const [name, value] of Object.entries(params)) {
         if (!PARAM_PATTERN.test(value)) {
@@ -228,6 +223,11 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
           );
         }
       }
+      const principal = policy.access.kind === 'public' ? undefined : await authenticate(c);
+      const workspace =
+        policy.access.kind === 'workspace' && principal
+          ? await resolveWorkspace(c, principal, policy.access)
+          : undefined;
       const query = route.query ? parseWith(route.query, c.req.query(), 'query') : {};
       const body = route.body ? parseWith(route.body, await readJsonBody(c), 'request body') : undefined;
       const result = await route.handler({
