@@ -41,6 +41,23 @@ export interface AccountServiceOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+function newUserRow(
+  input: { email: string; name?: string | undefined },
+  passwordHash: string,
+  stamp: string,
+): typeof users.$inferSelect {
+  return {
+    id: ulid(),
+    email: input.email,
+    name: input.name ?? input.email.split('@')[0] ?? input.email,
+    passwordHash,
+    failedLoginCount: 0,
+    lockedUntil: null,
+    createdAt: stamp,
+    updatedAt: stamp,
+  };
+}
+
 /** The SQLite implementation of the `AccountService` port. */
 export function createSqliteAccountService(
   database: CrewshipDatabase,
@@ -101,16 +118,7 @@ export function createSqliteAccountService(
           if (db.select({ id: users.id }).from(users).limit(1).get() !== undefined) {
             throw new CrewshipError('conflict', 'Crewship is already set up; log in instead');
           }
-          const user = {
-            id: ulid(),
-            email: input.email,
-            name: input.name ?? input.email.split('@')[0] ?? input.email,
-            passwordHash,
-            failedLoginCount: 0,
-            lockedUntil: null,
-            createdAt: stamp,
-            updatedAt: stamp,
-          };
+          const user = newUserRow(input, passwordHash, stamp);
           const workspace = {
             id: ulid(),
             name: input.workspace_name,
@@ -253,16 +261,7 @@ export function createSqliteAccountService(
       assertCanAssign(context.role, { next: input.role });
       const passwordHash = await hashPassword(input.password);
       const stamp = now().toISOString();
-      const user = {
-        id: ulid(),
-        email: input.email,
-        name: input.name ?? input.email.split('@')[0] ?? input.email,
-        passwordHash,
-        failedLoginCount: 0,
-        lockedUntil: null,
-        createdAt: stamp,
-        updatedAt: stamp,
-      };
+      const user = newUserRow(input, passwordHash, stamp);
       try {
         database.sqlite.transaction(() => {
           db.insert(users).values(user).run();

@@ -41,16 +41,12 @@ export const loginRequestSchema = z.strictObject({
 });
 export type LoginRequest = z.input<typeof loginRequestSchema>;
 
-export const sessionSchema = z.object({ user: userSchema, expires_at: timestampSchema });
-
 export const tokenNameSchema = z.string().trim().min(1).max(100);
 
+export const sessionSchema = z.object({ user: userSchema, expires_at: timestampSchema });
+
 /** Exchange email/password for a CLI bearer token. */
-export const cliLoginRequestSchema = z.strictObject({
-  email: emailSchema,
-  password: z.string().min(1, 'must not be empty').max(1024),
-  name: tokenNameSchema.default('cli'),
-});
+export const cliLoginRequestSchema = loginRequestSchema.extend({ name: tokenNameSchema.default('cli') });
 export type CliLoginRequest = z.input<typeof cliLoginRequestSchema>;
 
 export const createTokenRequestSchema = z.strictObject({
