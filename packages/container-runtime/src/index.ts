@@ -1,3 +1,4 @@
+export { crewConfigHash, crewContainerName } from './config-hash.js';
 export {
   DEFAULT_DOCKER_TIMEOUT_MS,
   type DetectDockerEngineOptions,
@@ -6,4 +7,7 @@ export {
   detectDockerEngine,
   dockerSocketCandidates,
 } from './detect-docker-engine.js';
+export { createExecHandle } from './exec-handle.js';
+export { AGENT_UID, agentExecUser, agentGroupId, type CrewHostPaths, crewHostPaths } from './host-layout.js';
 export { imageExists } from './image-exists.js';
+export { createLineSplitter, MAX_LINE_BYTES } from './line-splitter.js';

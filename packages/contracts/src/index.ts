@@ -52,6 +52,21 @@ export {
   slugSchema,
 } from './common.js';
 export {
+  AGENT_USER,
+  type ContainerRuntime,
+  type ContainerState,
+  type ContainerStats,
+  type ContainerStatsSink,
+  type ContainerStatus,
+  type CrewContainer,
+  type CrewContainerSpec,
+  type ExecHandle,
+  type ExecOptions,
+  type ExecOutputLine,
+  type ExecResult,
+  SIDECAR_USER,
+} from './container-runtime.js';
+export {
   type CreateCrewRequest,
   type Crew,
   createCrewRequestSchema,

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { CrewContainerSpec } from '@crewship/contracts';
+
+/** The container name of a crew: `crewship-crew-{slug}`. */
+export function crewContainerName(slug: string): string {
+  return `crewship-crew-${slug}`;
+}
+
+/** Hash of everything that requires recreating the container when it changes. */
+export function crewConfigHash(
+  spec: CrewContainerSpec,
+  extra: Readonly<Record<string, unknown>> = {},
+): string {
+  const canonical = JSON.stringify({
+    image: spec.image,
+    networkMode: spec.networkMode,
+    memoryMb: spec.memoryMb,
+    cpus: spec.cpus,
+    agents: [...spec.agents].sort(),
+    ...extra,
+  });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}

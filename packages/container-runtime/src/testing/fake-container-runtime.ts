@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import {
+  type ContainerRuntime,
+  type ContainerStats,
+  type CrewContainer,
+  CrewshipError,
+  type ExecHandle,
+  type ExecOptions,
+} from '@crewship/contracts';
+import { crewConfigHash, crewContainerName } from '../config-hash.js';
+import { createExecHandle } from '../exec-handle.js';
+import { createLineSplitter } from '../line-splitter.js';
+
+/**
+ * A `ContainerRuntime` for unit tests: containers are records in memory and `exec` runs the command
+ * as a local process in its own process group (users are ignored). Passes the shared contract suite.
+ */
+export function createFakeContainerRuntime(): ContainerRuntime & { readonly execCount: number } {
+  const containers = new Map<string, CrewContainer & { lastActivityAt: string | null }>();
+  let execCount = 0;
+
+  function running(crewId: string) {
+    const container = containers.get(crewId);
+    return container?.state === 'running' ? container : undefined;
+  }
+
+  function exec(container: CrewContainer, options: ExecOptions): ExecHandle {
+    const { handle, push, finish, fail } = createExecHandle();
+    const current = running(container.crewId);
+    if (!current || current.id !== container.id) {
+      fail(new CrewshipError('unavailable', `container ${container.name} is not running`));
+      return handle;
+    }
+    execCount += 1;
+    current.lastActivityAt = new Date().toISOString();
+    const [command, ...args] = options.cmd;
+    if (!command) {
+      fail(new CrewshipError('invalid_input', 'exec needs a command'));
+      return handle;
+    }
+    const started = performance.now();
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env },
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let timedOut = false;
+    let cancelled = false;
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    };
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup();
+          }, options.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      killGroup();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stdout = createLineSplitter((line) => push({ stream: 'stdout', line }));
+    const stderr = createLineSplitter((line) => push({ stream: 'stderr', line }));
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.stdin ?? '');
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      fail(new CrewshipError('invalid_input', `cannot run ${command}: ${error.message}`, { cause: error }));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      stdout.end();
+      stderr.end();
+      finish({
+        exitCode: code ?? (signal ? 128 + 9 : 1),
+        timedOut,
+        cancelled,
+        durationMs: performance.now() - started,
+      });
+    });
+    return handle;
+  }
+
+  return {
+    get execCount() {
+      return execCount;
+    },
+    async ensureCrewContainer(spec) {
+      const configHash = crewConfigHash(spec);
+      const existing = containers.get(spec.crewId);
+      if (existing && existing.configHash === configHash) {
+        existing.state = 'running';
+        return { ...existing };
+      }
+      const container = {
+        id: randomUUID(),
+        name: crewContainerName(spec.slug),
+        crewId: spec.crewId,
+        workspaceId: spec.workspaceId,
+        configHash,
+        image: spec.image,
+        state: 'running' as const,
+        lastActivityAt: null,
+      };
+      containers.set(spec.crewId, container);
+      return { ...container };
+    },
+    exec,
+    async stop(crewId) {
+      const container = containers.get(crewId);
+      if (container) container.state = 'stopped';
+    },
+    async remove(crewId) {
+      containers.delete(crewId);
+    },
+    async status(crewId) {
+      const container = containers.get(crewId);
+      if (!container) return { crewId, state: 'missing', container: null, lastActivityAt: null };
+      const { lastActivityAt, ...rest } = container;
+      return { crewId, state: container.state, container: rest, lastActivityAt };
+    },
+    async stats(crewId): Promise<ContainerStats | null> {
+      if (!running(crewId)) return null;
+      return {
+        crewId,
+        at: new Date().toISOString(),
+        cpuPercent: 0,
+        memoryBytes: 0,
+        memoryLimitBytes: 0,
+        networkRxBytes: 0,
+        networkTxBytes: 0,
+        pids: 1,
+      };
+    },
+    async list() {
+      return [...containers.values()].map(({ lastActivityAt: _unused, ...container }) => ({ ...container }));
+    },
+  };
+}

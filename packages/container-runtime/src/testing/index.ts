@@ -1,0 +1,6 @@
+export {
+  type ContractSubject,
+  collect,
+  describeContainerRuntimeContract,
+} from './container-runtime-contract.js';
+export { createFakeContainerRuntime } from './fake-container-runtime.js';
