@@ -29,6 +29,7 @@ readonly SUITE="bookworm"
 readonly DOCKERD_LOG="/var/log/crewship-dockerd.log"
 readonly DOCKERD_WAIT="${TEST_ENV_DOCKERD_WAIT:-60}"
 readonly PACKAGES=(docker.io debootstrap)
+readonly TEST_PACKAGES=(musl busybox-static)
 
 log() { printf '[test-env] %s\n' "$*" >&2; }
 
@@ -284,6 +285,24 @@ if ! image_exists "${ALIAS_IMAGE}"; then
   docker tag "${BASE_IMAGE}" "${ALIAS_IMAGE}" ||
     fail "tag ${ALIAS_IMAGE}" "docker tag ${BASE_IMAGE} ${ALIAS_IMAGE} failed"
   log "tagged ${BASE_IMAGE} as ${ALIAS_IMAGE} (local stand-in: no registry is reachable)"
+fi
+
+# --- step 4: host packages the Docker tests use to build tiny test images -----
+# (musl + busybox-static make a musl "Alpine-like" image for the image sanity check test)
+test_missing=()
+for pkg in "${TEST_PACKAGES[@]}"; do
+  dpkg -s "${pkg}" 2>/dev/null | grep -q '^Status: install ok installed' || test_missing+=("${pkg}")
+done
+if ((${#test_missing[@]} > 0)); then
+  if [[ "$(id -u)" -ne 0 ]] || ! have apt-get; then
+    fail "test packages" "missing ${test_missing[*]}; install them with apt-get as root"
+  fi
+  log "installing ${test_missing[*]}"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get -qq install -y "${test_missing[@]}" >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get -qq install -y "${test_missing[@]}" >/dev/null 2>&1 ||
+      fail "test packages" "apt-get install ${test_missing[*]} failed"
+  fi
 fi
 
 log "ready: docker ${server_version}, image ${BASE_IMAGE}"

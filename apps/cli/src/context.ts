@@ -9,9 +9,11 @@ export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 
 /** The process around the CLI; swapped in tests of the program. */
 export interface CliIo {
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
   readStdin(): Promise<string>;
+  /** Calls `listener` on Ctrl-C (SIGINT) instead of exiting; returns the function that unregisters it. */
+  onInterrupt?(listener: () => void): () => void;
 }
 
 /** What every command receives. */

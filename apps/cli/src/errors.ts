@@ -35,3 +35,11 @@ export class ChecksFailedError extends Error {
     this.name = 'ChecksFailedError';
   }
 }
+
+/** A command that ends with a given exit code and nothing more to report (`crewship crew exec`). */
+export class CommandExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'CommandExit';
+  }
+}

@@ -1,6 +1,6 @@
 import type { ErrorKind } from '@crewship/contracts';
 import { CommanderError } from 'commander';
-import { ChecksFailedError, toCrewshipError } from './errors.js';
+import { ChecksFailedError, CommandExit, toCrewshipError } from './errors.js';
 
 /** The only place an error kind becomes a process exit code. */
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
@@ -23,6 +23,7 @@ export const USAGE_EXIT_CODE = 2;
 export const CHECKS_FAILED_EXIT_CODE = 1;
 
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommandExit) return error.exitCode;
   if (error instanceof ChecksFailedError) return CHECKS_FAILED_EXIT_CODE;
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
   return EXIT_CODES[toCrewshipError(error).kind];

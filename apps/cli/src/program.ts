@@ -5,6 +5,7 @@ import { registerAuthCommands } from './commands/auth.js';
 import { registerCrewCommands } from './commands/crew.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerToolsCommands } from './commands/tools.js';
 import { registerWorkspaceCommands } from './commands/workspace.js';
 import { type CliContext, DEFAULT_SERVER } from './context.js';
 
@@ -50,5 +51,6 @@ code per kind: 2 invalid input or usage, 3 not logged in, 4 forbidden, 5 not fou
   registerWorkspaceCommands(program, context);
   registerCrewCommands(program, context);
   registerAgentCommands(program, context);
+  registerToolsCommands(program, context);
   return program;
 }

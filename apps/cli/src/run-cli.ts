@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { loadCliConfig } from './config.js';
 import { type CliIo, createCliContext } from './context.js';
-import { ChecksFailedError, describeError, toCrewshipError } from './errors.js';
+import { ChecksFailedError, CommandExit, describeError, toCrewshipError } from './errors.js';
 import { exitCodeFor } from './exit-codes.js';
 import { createProgram } from './program.js';
 
@@ -17,6 +17,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Help and version were printed by commander; usage errors are reported here, in our format.
       const printed = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
       if (!printed) io.stderr(`crewship: ${error.message.replace(/^error: /, '')}\n`);
+    } else if (error instanceof CommandExit) {
+      // The command has already reported everything.
     } else if (error instanceof ChecksFailedError) {
       io.stderr(`crewship: ${error.message}\n`);
     } else {

@@ -31,4 +31,35 @@ describe('parseServerConfig', () => {
       'port: must be a whole number from 0 to 65535',
     );
   });
+
+  it('configures crew containers: Docker by default, CREWSHIP_DOCKER_HOST over DOCKER_HOST, TTL and stats interval', () => {
+    expect(parseServerConfig({}, { HOME: '/h' })).toMatchObject({
+      containers: 'docker',
+      dockerHost: undefined,
+      idleTtlMinutes: 30,
+      statsIntervalMs: 5000,
+      home: '/h',
+    });
+    expect(parseServerConfig({}, { DOCKER_HOST: 'unix:///a.sock' }).dockerHost).toBe('unix:///a.sock');
+    const config = parseServerConfig(
+      {},
+      {
+        DOCKER_HOST: 'unix:///a.sock',
+        CREWSHIP_DOCKER_HOST: 'unix:///b.sock',
+        CREWSHIP_CONTAINERS: 'off',
+        CREWSHIP_IDLE_TTL_MINUTES: '5',
+        CREWSHIP_STATS_INTERVAL_MS: '2000',
+      },
+    );
+    expect(config).toMatchObject({
+      dockerHost: 'unix:///b.sock',
+      containers: 'off',
+      idleTtlMinutes: 5,
+      statsIntervalMs: 2000,
+    });
+    expect(() => parseServerConfig({}, { CREWSHIP_CONTAINERS: 'kubernetes' })).toThrow(
+      'containers: must be one of docker, off',
+    );
+    expect(() => parseServerConfig({}, { CREWSHIP_IDLE_TTL_MINUTES: '0' })).toThrow(/idleTtlMinutes/);
+  });
 });

@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
+/** `docker`: crew containers on a Docker engine; `off`: no containers (their routes answer 503). */
+export const CONTAINER_RUNTIMES = ['docker', 'off'] as const;
+export type ContainerRuntimeKind = (typeof CONTAINER_RUNTIMES)[number];
 
 /** Flags as given on a command line (`crewship start --port 9000`); strings, validated below. */
 export interface ServerFlags {
@@ -37,9 +40,19 @@ const configSchema = z.object({
   trustProxy: booleanFrom,
   sessionTtlHours: intFrom(1, 24 * 365),
   shutdownTimeoutMs: intFrom(0, 600_000),
+  containers: z.enum(CONTAINER_RUNTIMES, {
+    error: `must be one of ${CONTAINER_RUNTIMES.join(', ')}`,
+  }),
+  dockerHost: z.string().min(1).optional(),
+  idleTtlMinutes: intFrom(1, 7 * 24 * 60),
+  statsIntervalMs: intFrom(500, 3_600_000),
+  home: z.string().min(1),
+  uid: z.number().int(),
 });
 
 export type ServerConfig = z.output<typeof configSchema>;
+
+const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
 /**
  * Builds the server configuration once: flags win over environment variables, which win over defaults.
@@ -60,6 +73,12 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     trustProxy: env.CREWSHIP_TRUST_PROXY ?? 'false',
     sessionTtlHours: env.CREWSHIP_SESSION_TTL_HOURS ?? 24 * 7,
     shutdownTimeoutMs: env.CREWSHIP_SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    containers: env.CREWSHIP_CONTAINERS ?? 'docker',
+    dockerHost: nonEmpty(env.CREWSHIP_DOCKER_HOST) ?? nonEmpty(env.DOCKER_HOST),
+    idleTtlMinutes: env.CREWSHIP_IDLE_TTL_MINUTES ?? 30,
+    statsIntervalMs: env.CREWSHIP_STATS_INTERVAL_MS ?? 5000,
+    home,
+    uid: process.getuid?.() ?? 0,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues

@@ -1,8 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CrewshipError, type Logger } from '@crewship/contracts';
+import { createNpmAgentToolsInstaller } from '@crewship/agent-tools';
+import {
+  type AgentToolsInstaller,
+  type ContainerRuntime,
+  CrewshipError,
+  type Logger,
+} from '@crewship/contracts';
 import { createDatabase, migrate } from '@crewship/db';
 import { createAdaptorServer } from '@hono/node-server';
+import { bindContainerRuntime } from './adapters/container-runtime-binding.js';
 import { createServices } from './adapters/services.js';
 import type { ServerConfig } from './config.js';
 import { loadOrCreateSecrets, prepareDataDir } from './data-dir.js';
@@ -20,6 +27,10 @@ export interface RunningServer {
 
 export interface StartServerOptions {
   logger?: Logger;
+  /** Replaces the configured container runtime (tests inject the fake one). */
+  containerRuntime?: ContainerRuntime;
+  /** Replaces the npm installer of agent CLIs (tests inject the fake one). */
+  agentTools?: AgentToolsInstaller;
 }
 
 function listenError(error: NodeJS.ErrnoException, config: ServerConfig): CrewshipError {
@@ -61,12 +72,27 @@ export async function startServer(
   }
 
   let shuttingDown = false;
-  const services = createServices(database, {
+  const containerRuntime = await bindContainerRuntime(config, logger, {
+    runtime: options.containerRuntime,
+  });
+  const { services, lifecycle } = createServices(database, {
     tokenSecret: secrets.sessionSecret,
     sessionTtlMs: config.sessionTtlHours * 60 * 60 * 1000,
     logger,
     isShuttingDown: () => shuttingDown,
+    dataDir: config.dataDir,
+    containerRuntime,
+    statsIntervalMs: config.statsIntervalMs,
+    agentTools:
+      options.agentTools ?? createNpmAgentToolsInstaller({ toolsDir: join(config.dataDir, 'tools'), logger }),
   });
+  try {
+    await lifecycle.start();
+  } catch (error) {
+    await lifecycle.stop();
+    database.close();
+    throw error;
+  }
   const { app, dispose } = createApp({
     services,
     logger,
@@ -87,6 +113,7 @@ export async function startServer(
     });
   } catch (error) {
     dispose();
+    await lifecycle.stop();
     database.close();
     throw listenError(error as NodeJS.ErrnoException, config);
   }
@@ -110,6 +137,7 @@ export async function startServer(
         await new Promise<void>((resolve) => server.close(() => resolve()));
         clearTimeout(forced);
         dispose();
+        await lifecycle.stop();
         database.close();
         logger.info('stopped');
       })();

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFakeAgentToolsInstaller } from '@crewship/agent-tools/testing';
 import { silentLogger } from '@crewship/contracts';
 import { parseServerConfig } from '../src/config.js';
-import { type RunningServer, startServer } from '../src/start-server.js';
+import { type RunningServer, type StartServerOptions, startServer } from '../src/start-server.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -57,16 +58,30 @@ export async function request(url: string, method: string, path: string, options
   return { status: response.status, headers: response.headers, text, json } as TestResponse;
 }
 
-/** A real crewshipd on a random loopback port with a temp data dir. Rate limits are raised unless given. */
+/**
+ * A real crewshipd on a random loopback port with a temp data dir. Rate limits are raised, crew
+ * containers are off and agent tools come from the fake installer unless given;
+ * `options.containerRuntime` injects a runtime (the fake one).
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
   dataDir = makeDataDir(),
+  options: StartServerOptions = {},
 ): Promise<TestServer> {
   const config = parseServerConfig(
     { port: '0', dataDir, logLevel: 'error' },
-    { CREWSHIP_RATE_LIMIT_AUTH: '100000', CREWSHIP_RATE_LIMIT_API: '10000000', ...env },
+    {
+      CREWSHIP_RATE_LIMIT_AUTH: '100000',
+      CREWSHIP_RATE_LIMIT_API: '10000000',
+      CREWSHIP_CONTAINERS: 'off',
+      ...env,
+    },
   );
-  const server = await startServer(config, { logger: silentLogger });
+  const server = await startServer(config, {
+    logger: silentLogger,
+    agentTools: createFakeAgentToolsInstaller(),
+    ...options,
+  });
   let stopped = false;
   const stop = async () => {
     if (!stopped) await server.close();

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapOwner, startTestServer, type TestServer } from './harness.js';
 
@@ -5,6 +8,8 @@ let server: TestServer;
 let token: string;
 let crewId: string;
 let agentId: string;
+let agentCrewId: string;
+let agentSlug: string;
 interface Operation {
   method: string;
   path: string;
@@ -40,6 +45,8 @@ beforeAll(async () => {
     body: { crew: crewId, name: 'target' },
   });
   agentId = agent.json.id;
+  agentCrewId = agent.json.crew_id;
+  agentSlug = agent.json.slug;
   const document = (await server.request('GET', '/api/v1/openapi.json')).json;
   operations = Object.entries(
     document.paths as Record<string, Record<string, { requestBody?: unknown; security?: [] }>>,
@@ -210,6 +217,93 @@ describe('hostile input on every route', () => {
     const response = await server.request('GET', '/api/v1/does-not-exist', { token });
     expectProblem(response, 'unknown route');
     expect(response.status).toBe(404);
+  });
+});
+
+describe('agent output files: path traversal', () => {
+  const SECRET = 'TOP-SECRET-OUTSIDE-THE-OUTPUT-DIR';
+  let output: string;
+
+  beforeAll(() => {
+    const crewRoot = join(server.dataDir, 'crews', agentCrewId);
+    output = join(crewRoot, 'output', agentSlug);
+    mkdirSync(join(output, 'sub'), { recursive: true });
+    writeFileSync(join(output, 'report.txt'), 'inside');
+    writeFileSync(join(output, 'sub', 'nested.txt'), 'nested');
+    const secrets = join(crewRoot, 'secrets', agentSlug);
+    mkdirSync(secrets, { recursive: true });
+    writeFileSync(join(secrets, 'token'), SECRET);
+    writeFileSync(join(server.dataDir, 'outside.txt'), SECRET);
+    symlinkSync(join(secrets, 'token'), join(output, 'leak'));
+    symlinkSync('../../secrets', join(output, 'leakdir'));
+    symlinkSync(join(server.dataDir, 'outside.txt'), join(output, 'sub', 'deeper-leak'));
+    symlinkSync('report.txt', join(output, 'alias'));
+    execFileSync('mkfifo', [join(output, 'pipe')]);
+    writeFileSync(join(output, 'huge.bin'), '');
+    truncateSync(join(output, 'huge.bin'), 10 * 1024 * 1024 + 1);
+  });
+
+  const content = (path: string) =>
+    server.request('GET', `/api/v1/agents/${agentId}/files/content?path=${path}`, { token });
+
+  it('serves files inside the directory as raw bytes', async () => {
+    const file = await content('sub%2Fnested.txt');
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    expect(file.text).toBe('nested');
+    expect((await content('report.txt')).text).toBe('inside');
+  });
+
+  it('refuses .., absolute paths and NUL bytes, plain or encoded, with 400', async () => {
+    for (const path of [
+      '../outside.txt',
+      '..%2F..%2F..%2Foutside.txt',
+      '%2e%2e%2f%2e%2e%2f%2e%2e%2foutside.txt',
+      'sub/../../../outside.txt',
+      'sub%2F..%2F..%2Fsecrets',
+      '..',
+      '..%5C..%5Coutside.txt',
+      '%2Fetc%2Fpasswd',
+      '/etc/passwd',
+      'report.txt%00.png',
+    ]) {
+      const response = await content(path);
+      expectProblem(response, path);
+      expect(response.status, path).toBe(400);
+      expect(response.text, path).not.toContain(SECRET);
+    }
+  });
+
+  it('refuses symlinks that point outside, even through a linked directory', async () => {
+    for (const path of ['leak', `leakdir%2F${agentSlug}%2Ftoken`, 'sub%2Fdeeper-leak']) {
+      const response = await content(path);
+      expectProblem(response, path);
+      expect(response.status, path).toBe(400);
+      expect(response.text, path).not.toContain(SECRET);
+    }
+  });
+
+  it('answers 404 for missing files and non-regular files, 413 over 10 MiB, and never hangs on a FIFO', async () => {
+    expect((await content('nope.txt')).status).toBe(404);
+    expect((await content('%252e%252e%252foutside.txt')).status).toBe(404);
+    expect((await content('sub')).status).toBe(404);
+    expect((await content('pipe')).status).toBe(404);
+    expect((await content('huge.bin')).status).toBe(413);
+    expect((await content('')).status).toBe(400);
+    const withoutPath = await server.request('GET', `/api/v1/agents/${agentId}/files/content`, { token });
+    expect(withoutPath.status).toBe(400);
+  });
+
+  it('lists regular files only, never following symlinks', async () => {
+    const listing = await server.request('GET', `/api/v1/agents/${agentId}/files`, { token });
+    expect(listing.status).toBe(200);
+    expect(listing.json.items.map((item: { path: string }) => item.path).sort()).toEqual([
+      'huge.bin',
+      'report.txt',
+      'sub/nested.txt',
+    ]);
+    expect(listing.json.truncated).toBe(false);
+    expect(listing.text).not.toContain('token');
   });
 });
 

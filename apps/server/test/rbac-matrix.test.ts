@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFakeContainerRuntime } from '@crewship/container-runtime/testing';
 import { ROLES, type Role } from '@crewship/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapOwner, cliToken, PASSWORD, startTestServer, type TestServer } from './harness.js';
@@ -40,6 +43,14 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/v1/agents/{agent}': 'VIEWER',
   'PATCH /api/v1/agents/{agent}': 'MANAGER',
   'DELETE /api/v1/agents/{agent}': 'MANAGER',
+  'GET /api/v1/agents/{agent}/files': 'VIEWER',
+  'GET /api/v1/agents/{agent}/files/content': 'VIEWER',
+  'POST /api/v1/crews/{crew}/container-start': 'MANAGER',
+  'POST /api/v1/crews/{crew}/container-stop': 'MANAGER',
+  'GET /api/v1/crews/{crew}/container-status': 'VIEWER',
+  'POST /api/v1/crews/{crew}/exec': 'ADMIN',
+  'GET /api/v1/tools': 'VIEWER',
+  'POST /api/v1/tools/install': 'ADMIN',
 };
 
 const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, MANAGER: 3, ADMIN: 4, OWNER: 5 };
@@ -54,6 +65,7 @@ interface Prepared {
 }
 
 let server: TestServer;
+const runtime = createFakeContainerRuntime();
 let owner: string;
 let workspaceId: string;
 const tokens = {} as Record<Caller, string>;
@@ -157,13 +169,31 @@ async function prepare(route: string, caller: Caller): Promise<Prepared> {
         ...(route.startsWith('PATCH') ? { body: { persona: 'changed' } } : {}),
       };
     }
+    case 'GET /api/v1/agents/{agent}/files':
+    case 'GET /api/v1/agents/{agent}/files/content': {
+      const agent = await api('POST', '/api/v1/agents', { crew: await freshCrew(), name: unique('agent') });
+      const output = join(server.dataDir, 'crews', agent.crew_id, 'output', agent.slug);
+      mkdirSync(output, { recursive: true });
+      writeFileSync(join(output, 'report.txt'), 'done');
+      return {
+        path: `/api/v1/agents/${agent.id}/files${route.endsWith('content') ? '/content?path=report.txt' : ''}`,
+      };
+    }
+    case 'POST /api/v1/crews/{crew}/container-start':
+    case 'POST /api/v1/crews/{crew}/container-stop':
+    case 'GET /api/v1/crews/{crew}/container-status':
+      return { path: route.split(' ')[1]?.replace('{crew}', await freshCrew()) ?? '' };
+    case 'POST /api/v1/crews/{crew}/exec':
+      return { path: `/api/v1/crews/${await freshCrew()}/exec`, body: { cmd: ['true'] } };
+    case 'POST /api/v1/tools/install':
+      return { path: '/api/v1/tools/install', body: { tools: ['codex'] } };
     default:
       return { path: route.split(' ')[1] ?? '' };
   }
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({}, undefined, { containerRuntime: runtime });
   const boot = await bootstrapOwner(server);
   owner = boot.token;
   workspaceId = boot.workspace.id;
@@ -246,6 +276,9 @@ describe('workspace isolation', () => {
       `/api/v1/crews/${crew.id}`,
       `/api/v1/agents/${agent.id}`,
       `/api/v1/crews/private-crew`,
+      `/api/v1/crews/${crew.id}/container-status`,
+      `/api/v1/agents/${agent.id}/files`,
+      `/api/v1/agents/${agent.id}/files/content?path=x`,
     ]) {
       const response = await server.request('GET', path, { token: owner, workspace: other.id });
       expect(response.status, path).toBe(404);
@@ -257,6 +290,10 @@ describe('workspace isolation', () => {
       ['DELETE', `/api/v1/agents/${agent.id}`, undefined],
       ['POST', '/api/v1/agents', { crew: crew.id, name: 'sneaky' }],
       ['PATCH', `/api/v1/members/${userIds.MEMBER}`, { role: 'VIEWER' }],
+      ['POST', `/api/v1/crews/${crew.id}/container-start`, undefined],
+      ['POST', `/api/v1/crews/${crew.id}/container-stop`, undefined],
+      ['POST', `/api/v1/crews/${crew.id}/exec`, { cmd: ['true'] }],
+      ['POST', `/api/v1/crews/${crew.id}/exec`, { cmd: ['true'], agent: agent.slug }],
     ] as const) {
       const response = await server.request(method, path, { token: owner, workspace: other.id, body });
       expect(response.status, `${method} ${path}`).toBe(404);
@@ -266,6 +303,7 @@ describe('workspace isolation', () => {
     ).toEqual([]);
     const still = await api('GET', `/api/v1/crews/${crew.id}`);
     expect(still.description).toBe('');
+    expect((await runtime.status(crew.id)).state).toBe('missing');
   });
 
   it('hides a workspace the caller does not belong to', async () => {

@@ -7,6 +7,13 @@ export {
   detectDockerEngine,
   dockerSocketCandidates,
 } from './detect-docker-engine.js';
+export { CREW_NETWORK, crewHomeVolumeName } from './docker/crew-container-config.js';
+export {
+  createDockerContainerRuntime,
+  DEFAULT_IDLE_TTL_MS,
+  type DockerContainerRuntime,
+  type DockerContainerRuntimeOptions,
+} from './docker/docker-container-runtime.js';
 export { createExecHandle } from './exec-handle.js';
 export { AGENT_UID, agentExecUser, agentGroupId, type CrewHostPaths, crewHostPaths } from './host-layout.js';
 export { imageExists } from './image-exists.js';

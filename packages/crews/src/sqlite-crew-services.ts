@@ -7,7 +7,7 @@ import {
   slugify,
   type WorkspaceContext,
 } from '@crewship/contracts';
-import { agents, type CrewshipDatabase, crews, isUniqueViolation } from '@crewship/db';
+import { agents, type CrewshipDatabase, crews, isUniqueViolation, workspaces } from '@crewship/db';
 import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 
@@ -68,7 +68,14 @@ function unique<T>(kind: 'crew' | 'agent', slug: string, write: () => T): T {
 export function createSqliteCrewServices(
   database: CrewshipDatabase,
   options: CrewServicesOptions = {},
-): { crews: CrewService; agents: AgentService } {
+): {
+  crews: CrewService;
+  agents: AgentService;
+  /** Ids of every crew in every workspace (container reconciliation at start). */
+  allCrewIds(): string[];
+  /** Ids of every workspace (container reconciliation at start). */
+  allWorkspaceIds(): string[];
+} {
   const { db } = database;
   const now = options.now ?? (() => new Date());
 
@@ -217,5 +224,20 @@ export function createSqliteCrewServices(
     },
   };
 
-  return { crews: crewService, agents: agentService };
+  return {
+    crews: crewService,
+    agents: agentService,
+    allCrewIds: () =>
+      db
+        .select({ id: crews.id })
+        .from(crews)
+        .all()
+        .map((row) => row.id),
+    allWorkspaceIds: () =>
+      db
+        .select({ id: workspaces.id })
+        .from(workspaces)
+        .all()
+        .map((row) => row.id),
+  };
 }

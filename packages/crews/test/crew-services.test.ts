@@ -44,6 +44,8 @@ describe('crew and agent records', () => {
     expect(a.slug).toBe(b.slug);
     await expect(services.crews.get(teamB, a.id)).rejects.toMatchObject({ kind: 'not_found' });
     expect((await services.crews.get(teamB, 'builders')).id).toBe(b.id);
+    expect(services.allCrewIds().sort()).toEqual([a.id, b.id].sort());
+    expect(services.allWorkspaceIds().sort()).toEqual(['wa', 'wb']);
   });
 
   it('moves an agent to another crew and filters agents by crew', async () => {

@@ -1,6 +1,9 @@
 import {
   type AddMemberRequest,
+  type AgentToolName,
+  agentFileListSchema,
   agentSchema,
+  agentToolSchema,
   type BootstrapRequest,
   bootstrapStatusSchema,
   type CliLoginRequest,
@@ -10,10 +13,17 @@ import {
   type CreateUserRequest,
   type CreateWorkspaceRequest,
   CrewshipError,
+  containerStatusSchema,
   createdTokenSchema,
   crewSchema,
   type ErrorKind,
+  type ExecOutputEvent,
+  type ExecRequest,
+  type ExecResultEvent,
+  execOutputEventSchema,
+  execResultEventSchema,
   healthSchema,
+  isCrewshipError,
   isErrorKind,
   type LoginRequest,
   listOf,
@@ -22,6 +32,8 @@ import {
   readinessSchema,
   sessionSchema,
   tokenSchema,
+  toolInstallProgressEventSchema,
+  toolInstallResultEventSchema,
   type UpdateAgentRequest,
   type UpdateCrewRequest,
   type UpdateMemberRequest,
@@ -82,18 +94,157 @@ async function problemFrom(response: Response): Promise<CrewshipError> {
 
 const encode = encodeURIComponent;
 
+function unexpected(method: string, path: string): CrewshipError {
+  return new CrewshipError(
+    'internal',
+    `unexpected response from ${method} ${path}; is the server the same version?`,
+  );
+}
+
+function cancelledError(cause: unknown): CrewshipError {
+  return new CrewshipError('unavailable', 'the request was cancelled', {
+    cause,
+    details: { cancelled: true },
+  });
+}
+
+/**
+ * A streamed answer (NDJSON): iterate it for the events as they arrive; `result` settles with the
+ * final line. A failure reported by the server mid-stream rejects both with a `CrewshipError`.
+ */
+export interface NdjsonStream<Event, Result> extends AsyncIterable<Event> {
+  result: Promise<Result>;
+}
+
+const errorLineSchema = z.object({ error: z.object({ kind: z.string(), detail: z.string() }) });
+
+function readNdjson<Event, Result>(
+  response: Response,
+  schemas: { event: z.ZodType<Event>; result: z.ZodType<Result> },
+  context: { what: string; signal?: AbortSignal | undefined },
+): NdjsonStream<Event, Result> {
+  const buffered: Event[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let failure: CrewshipError | undefined;
+  let settle!: { resolve: (result: Result) => void; reject: (error: unknown) => void };
+  const result = new Promise<Result>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  result.catch(() => {});
+  const notify = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  const finish = (outcome: { result: Result } | { error: CrewshipError }) => {
+    if (finished) return;
+    finished = true;
+    if ('error' in outcome) {
+      failure = outcome.error;
+      settle.reject(outcome.error);
+    } else {
+      settle.resolve(outcome.result);
+    }
+    notify();
+  };
+  const handleLine = (line: string) => {
+    if (line.trim() === '' || finished) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw unexpected('reading', context.what);
+    }
+    const asError = errorLineSchema.safeParse(value);
+    if (asError.success) {
+      const { kind, detail } = asError.data.error;
+      finish({ error: new CrewshipError(isErrorKind(kind) ? kind : 'internal', detail) });
+      return;
+    }
+    const asEvent = schemas.event.safeParse(value);
+    if (asEvent.success) {
+      buffered.push(asEvent.data);
+      notify();
+      return;
+    }
+    const asResult = schemas.result.safeParse(value);
+    if (asResult.success) {
+      finish({ result: asResult.data });
+      return;
+    }
+    throw unexpected('reading', context.what);
+  };
+  void (async () => {
+    const decoder = new TextDecoder();
+    let pending = '';
+    try {
+      if (!response.body) throw unexpected('reading', context.what);
+      const reader = response.body.getReader();
+      while (!finished) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        pending += decoder.decode(value, { stream: true });
+        let newline = pending.indexOf('\n');
+        while (newline >= 0) {
+          handleLine(pending.slice(0, newline));
+          pending = pending.slice(newline + 1);
+          newline = pending.indexOf('\n');
+        }
+      }
+      handleLine(pending + decoder.decode());
+      if (!finished) {
+        throw new CrewshipError('unavailable', `the connection closed before ${context.what} finished`);
+      }
+    } catch (error) {
+      if (context.signal?.aborted) finish({ error: cancelledError(error) });
+      else if (isCrewshipError(error)) finish({ error });
+      else
+        finish({
+          error: new CrewshipError(
+            'unavailable',
+            `lost the stream of ${context.what}: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          ),
+        });
+    }
+  })();
+  return {
+    result,
+    async *[Symbol.asyncIterator]() {
+      while (true) {
+        const next = buffered.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (finished) {
+          if (failure) throw failure;
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+  };
+}
+
 /** Creates a client; every method resolves to validated data or throws a `CrewshipError`. */
 export function createCrewshipClient(options: CrewshipClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function call<T>(
+  async function send(
     method: Method,
     path: string,
-    schema: z.ZodType<T> | null,
-    body?: unknown,
-  ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    body: unknown,
+    accept: string,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.workspace) headers['x-crewship-workspace'] = options.workspace;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -104,8 +255,10 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
         headers,
         credentials: 'same-origin',
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
+      if (signal?.aborted) throw cancelledError(error);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const code = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new CrewshipError(
@@ -115,15 +268,36 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
       );
     }
     if (!response.ok) throw await problemFrom(response);
+    return response;
+  }
+
+  async function call<T>(
+    method: Method,
+    path: string,
+    schema: z.ZodType<T> | null,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await send(method, path, body, 'application/json');
     if (schema === null) return undefined as T;
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) {
-      throw new CrewshipError(
-        'internal',
-        `unexpected response from ${method} ${path}; is the server the same version?`,
-      );
-    }
+    if (!parsed.success) throw unexpected(method, path);
     return parsed.data;
+  }
+
+  async function stream<Event, Result>(
+    method: Method,
+    path: string,
+    body: unknown,
+    schemas: { event: z.ZodType<Event>; result: z.ZodType<Result> },
+    signal?: AbortSignal,
+  ): Promise<NdjsonStream<Event, Result>> {
+    const response = await send(method, path, body, 'application/x-ndjson', signal);
+    return readNdjson(response, schemas, { what: `${method} ${path}`, signal });
+  }
+
+  async function bytes(path: string): Promise<Uint8Array> {
+    const response = await send('GET', path, undefined, 'application/octet-stream');
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   const items = <T>(schema: z.ZodType<T>) => listOf(schema).transform((list) => list.items as T[]);
@@ -172,6 +346,29 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
       remove: (userId: string) => call('DELETE', `/api/v1/members/${encode(userId)}`, null),
     },
     crews: {
+      /** Starts the crew's container (Manager). */
+      containerStart: (reference: string) =>
+        call('POST', `/api/v1/crews/${encode(reference)}/container-start`, containerStatusSchema),
+      containerStop: (reference: string) =>
+        call('POST', `/api/v1/crews/${encode(reference)}/container-stop`, containerStatusSchema),
+      containerStatus: (reference: string) =>
+        call('GET', `/api/v1/crews/${encode(reference)}/container-status`, containerStatusSchema),
+      /**
+       * Runs a command in the crew's container (Admin): output lines as they come, then the exit code.
+       * Aborting `signal` cancels the command on the server.
+       */
+      exec: (
+        reference: string,
+        request: ExecRequest,
+        control: { signal?: AbortSignal } = {},
+      ): Promise<NdjsonStream<ExecOutputEvent, ExecResultEvent>> =>
+        stream(
+          'POST',
+          `/api/v1/crews/${encode(reference)}/exec`,
+          request,
+          { event: execOutputEventSchema, result: execResultEventSchema },
+          control.signal,
+        ),
       list: () => call('GET', '/api/v1/crews', items(crewSchema)),
       get: (reference: string) => call('GET', `/api/v1/crews/${encode(reference)}`, crewSchema),
       create: (input: CreateCrewRequest) => call('POST', '/api/v1/crews', crewSchema, input),
@@ -187,6 +384,31 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
       update: (reference: string, input: UpdateAgentRequest) =>
         call('PATCH', `/api/v1/agents/${encode(reference)}`, agentSchema, input),
       delete: (reference: string) => call('DELETE', `/api/v1/agents/${encode(reference)}`, null),
+      /** Files in the agent's output directory (at most 1000; `truncated` says when there are more). */
+      files: (reference: string) =>
+        call('GET', `/api/v1/agents/${encode(reference)}/files`, agentFileListSchema),
+      /** One file of the agent's output directory, as bytes. */
+      fileContent: (reference: string, path: string) =>
+        bytes(`/api/v1/agents/${encode(reference)}/files/content?path=${encode(path)}`),
+    },
+    tools: {
+      list: () => call('GET', '/api/v1/tools', items(agentToolSchema)),
+      /** Installs agent CLIs (Admin): progress lines as they come, then the installed tools. */
+      install: async (tools: readonly AgentToolName[], control: { signal?: AbortSignal } = {}) => {
+        const events = await stream(
+          'POST',
+          '/api/v1/tools/install',
+          { tools },
+          { event: toolInstallProgressEventSchema, result: toolInstallResultEventSchema },
+          control.signal,
+        );
+        return {
+          result: events.result.then((final) => final.tools),
+          async *[Symbol.asyncIterator]() {
+            for await (const event of events) yield event.progress;
+          },
+        };
+      },
     },
   };
 }

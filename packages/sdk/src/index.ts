@@ -1,1 +1,6 @@
-export { type CrewshipClient, type CrewshipClientOptions, createCrewshipClient } from './crewship-client.js';
+export {
+  type CrewshipClient,
+  type CrewshipClientOptions,
+  createCrewshipClient,
+  type NdjsonStream,
+} from './crewship-client.js';

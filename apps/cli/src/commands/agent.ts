@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   AGENT_ROLES,
   type Agent,
+  type AgentFile,
   type AgentRole,
   CLI_ADAPTERS,
   type CliAdapter,
@@ -83,7 +84,9 @@ Examples:
   $ crewship agent create "Reviewer" --crew web-team --role LEAD --adapter CLAUDE_CODE --persona-file reviewer.md
   $ crewship agent list --crew web-team
   $ crewship agent update reviewer --model claude-sonnet-4-5 --tool-profile FULL
-  $ crewship agent delete reviewer --yes`,
+  $ crewship agent delete reviewer --yes
+  $ crewship agent files reviewer
+  $ crewship agent files reviewer reports/summary.md > summary.md`,
     );
 
   withAgentOptions(
@@ -162,5 +165,30 @@ Examples:
       await api.agents.delete(reference);
       if (wantsJson(command)) return out.json({ deleted: true, agent: reference });
       out.line(`Deleted agent ${reference}.`);
+    });
+
+  agent
+    .command('files')
+    .description("List the files in an agent's output directory (/output/{slug}), or print one")
+    .argument('<ref>', 'agent id or slug')
+    .argument('[path]', 'a file to print, relative to the output directory (raw bytes on stdout)')
+    .action(async (reference: string, path: string | undefined, _options, command: Command) => {
+      const { api } = signedInClient(context, command);
+      if (path !== undefined) {
+        context.io.stdout(await api.agents.fileContent(reference, path));
+        return;
+      }
+      const listing = await api.agents.files(reference);
+      if (wantsJson(command)) return out.json(listing);
+      out.table(
+        listing.items,
+        [
+          { header: 'PATH', value: (row: AgentFile) => row.path },
+          { header: 'SIZE', value: (row: AgentFile) => row.size },
+          { header: 'MODIFIED', value: (row: AgentFile) => row.modified_at },
+        ],
+        `No files yet in the output directory of ${reference}.`,
+      );
+      if (listing.truncated) out.line(`(only the first ${listing.items.length} files are listed)`);
     });
 }

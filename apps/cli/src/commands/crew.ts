@@ -8,6 +8,7 @@ import {
 import type { Command } from 'commander';
 import { type CliContext, signedInClient, wantsJson } from '../context.js';
 import { collect, confirmed, lowerConstant, parseInteger, parseNumber } from '../option-parsers.js';
+import { registerCrewContainerCommands } from './crew-container.js';
 
 interface CrewOptions {
   slug?: string;
@@ -61,7 +62,10 @@ Examples:
   $ crewship crew create "Web team" --network restricted --allow-domain github.com --allow-domain registry.npmjs.org
   $ crewship crew list
   $ crewship crew update web-team --memory-mb 4096 --cpus 4
-  $ crewship crew delete web-team --yes`,
+  $ crewship crew delete web-team --yes
+  $ crewship crew start web-team && crewship crew status web-team
+  $ crewship crew exec web-team -- ls -la /output
+  $ crewship crew stop web-team`,
     );
 
   withCrewOptions(
@@ -133,4 +137,6 @@ Examples:
       if (wantsJson(command)) return out.json({ deleted: true, crew: reference });
       out.line(`Deleted crew ${reference}.`);
     });
+
+  registerCrewContainerCommands(crew, context);
 }

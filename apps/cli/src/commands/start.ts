@@ -24,6 +24,8 @@ export function registerStartCommand(program: Command, context: CliContext): voi
       'after',
       `
 Environment: CREWSHIP_HOST, CREWSHIP_PORT, CREWSHIP_DATA_DIR, CREWSHIP_LOG_LEVEL (flags win).
+Crew containers: CREWSHIP_CONTAINERS (docker | off), CREWSHIP_DOCKER_HOST (else DOCKER_HOST),
+CREWSHIP_IDLE_TTL_MINUTES (30), CREWSHIP_STATS_INTERVAL_MS (5000).
 
 Examples:
   $ crewship start

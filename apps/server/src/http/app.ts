@@ -125,17 +125,16 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
     await next();
     if (httpsOf(c)) c.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
-  app.use(
-    '*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: options.bodyLimitBytes,
+      maxSize,
       onError: (c) =>
         problemResponse(
           c,
-          new CrewshipError('too_large', `request body exceeds the limit of ${options.bodyLimitBytes} bytes`),
+          new CrewshipError('too_large', `request body exceeds the limit of ${maxSize} bytes`),
         ),
-    }),
-  );
+    });
+  const defaultBodyLimit = limitBody(options.bodyLimitBytes);
 
   function clientAddress(c: Context): string {
     if (options.trustProxy) {
@@ -205,7 +204,9 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
     const policy = policyFor(route.method, route.path);
     if (!policy) throw new Error(`route ${key} has no entry in the policy table`);
     registered.add(key);
-    app.on(route.method, route.path, async (c) => {
+    const routeBodyLimit =
+      route.bodyLimitBytes === undefined ? defaultBodyLimit : limitBody(route.bodyLimitBytes);
+    app.on(route.method, route.path, routeBodyLimit, async (c) => {
       if (policy.rateLimit !== 'none') {
         const decision = limiters[policy.rateLimit].check(`${policy.rateLimit}:${clientAddress(c)}`);
         if (!decision.allowed) {

@@ -28,6 +28,13 @@ export interface RouteDefinition<Body = unknown, Query = unknown, Result = unkno
   response?: z.ZodType<Result>;
   /** 200 unless given; 204 sends no body. */
   status?: 200 | 201 | 204;
+  /**
+   * What a success answers with when not one JSON document: NDJSON (one `response` object per line)
+   * or raw bytes. The handler then returns its own `Response`.
+   */
+  produces?: 'application/x-ndjson' | 'application/octet-stream';
+  /** Replaces the server-wide request body limit for this route. */
+  bodyLimitBytes?: number;
   handler(context: RouteContext<Body, Query>): Promise<Result | Response>;
 }
 

@@ -51,16 +51,25 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       });
     }
     const status = route.status ?? 200;
+    let success: Record<string, unknown> = { description: 'Success' };
+    if (route.produces === 'application/octet-stream') {
+      success = {
+        description: 'The raw bytes',
+        content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      };
+    } else if (status !== 204 && route.response) {
+      success = {
+        description:
+          route.produces === 'application/x-ndjson' ? 'A stream of JSON objects, one per line' : 'Success',
+        content: {
+          [route.produces ?? 'application/json']: {
+            schema: withoutDialect(jsonSchema(route.response, 'output')),
+          },
+        },
+      };
+    }
     const responses: Record<string, unknown> = {
-      [String(status)]:
-        status === 204 || !route.response
-          ? { description: 'Success' }
-          : {
-              description: 'Success',
-              content: {
-                'application/json': { schema: withoutDialect(jsonSchema(route.response, 'output')) },
-              },
-            },
+      [String(status)]: success,
       [String(STATUS_BY_KIND.invalid_input)]: problemResponse('Invalid input'),
       [String(STATUS_BY_KIND.rate_limited)]: problemResponse('Rate limited'),
     };

@@ -66,6 +66,16 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/agents/:agent': inWorkspace('VIEWER'),
   'PATCH /api/v1/agents/:agent': inWorkspace('MANAGER'),
   'DELETE /api/v1/agents/:agent': inWorkspace('MANAGER'),
+  'GET /api/v1/agents/:agent/files': inWorkspace('VIEWER'),
+  'GET /api/v1/agents/:agent/files/content': inWorkspace('VIEWER'),
+
+  'POST /api/v1/crews/:crew/container-start': inWorkspace('MANAGER'),
+  'POST /api/v1/crews/:crew/container-stop': inWorkspace('MANAGER'),
+  'GET /api/v1/crews/:crew/container-status': inWorkspace('VIEWER'),
+  'POST /api/v1/crews/:crew/exec': inWorkspace('ADMIN'),
+
+  'GET /api/v1/tools': inWorkspace('VIEWER'),
+  'POST /api/v1/tools/install': inWorkspace('ADMIN'),
 };
 
 export function policyFor(method: string, path: string): RoutePolicy | undefined {

@@ -1,9 +1,16 @@
 import {
+  AGENT_FILE_MAX_BYTES,
+  type AgentToolName,
+  type AgentToolsInstaller,
   addMemberRequestSchema,
+  agentFileContentQuerySchema,
+  agentFileListSchema,
   agentSchema,
+  agentToolSchema,
   bootstrapRequestSchema,
   bootstrapStatusSchema,
   cliLoginRequestSchema,
+  containerStatusSchema,
   createAgentRequestSchema,
   createCrewRequestSchema,
   createdTokenSchema,
@@ -11,7 +18,15 @@ import {
   createUserRequestSchema,
   createWorkspaceRequestSchema,
   crewSchema,
+  EXEC_MAX_ARG_BYTES,
+  EXEC_MAX_ARGS,
+  EXEC_MAX_STDIN_BYTES,
+  type ExecHandle,
+  execOutputEventSchema,
+  execRequestSchema,
+  execResultEventSchema,
   healthSchema,
+  installToolsRequestSchema,
   listAgentsQuerySchema,
   listOf,
   loginRequestSchema,
@@ -19,7 +34,10 @@ import {
   meSchema,
   readinessSchema,
   sessionSchema,
+  streamErrorEventSchema,
   tokenSchema,
+  toolInstallProgressEventSchema,
+  toolInstallResultEventSchema,
   updateAgentRequestSchema,
   updateCrewRequestSchema,
   updateMemberRequestSchema,
@@ -30,9 +48,65 @@ import {
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { type AnyRoute, defineRoute } from './define-route.js';
+import { ndjsonResponse } from './ndjson-response.js';
 import { clearSessionCookie, writeSessionCookie } from './session-cookie.js';
 
 const bootstrapResultSchema = z.object({ user: userSchema, workspace: workspaceSchema });
+
+/** Room for the largest valid exec request, JSON-escaped. */
+const EXEC_BODY_LIMIT_BYTES = 2 * (EXEC_MAX_ARGS * EXEC_MAX_ARG_BYTES + EXEC_MAX_STDIN_BYTES);
+
+async function* execEvents(handle: ExecHandle) {
+  for await (const line of handle) yield line;
+  const result = await handle.result;
+  yield {
+    exit_code: result.exitCode,
+    timed_out: result.timedOut,
+    cancelled: result.cancelled,
+    duration_ms: Math.round(result.durationMs),
+  };
+}
+
+/** Progress lines as they come, then the installed tools. Installing goes on if the client leaves. */
+async function* installEvents(installer: AgentToolsInstaller, names: readonly AgentToolName[]) {
+  const queue: unknown[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  let failure: unknown;
+  const notify = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  installer
+    .install(names, (line) => {
+      queue.push({ progress: line });
+      notify();
+    })
+    .then(
+      (tools) => queue.push({ tools }),
+      (error: unknown) => {
+        failure = error;
+      },
+    )
+    .finally(() => {
+      done = true;
+      notify();
+    });
+  while (true) {
+    if (queue.length > 0) {
+      yield queue.shift();
+      continue;
+    }
+    if (done) {
+      if (failure !== undefined) throw failure;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+}
 
 /** Every route of the API. Handlers are thin: validated input in, one service verb, result out. */
 export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
@@ -350,6 +424,109 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
         await services.agents.delete(workspace, params.agent ?? '');
         return undefined;
       },
+    }),
+
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/crews/:crew/container-start',
+      tag: 'containers',
+      summary: "Start the crew's container (created, or recreated when the crew changed)",
+      response: containerStatusSchema,
+      handler: async ({ params, workspace, services }) =>
+        services.containers.start(workspace, params.crew ?? ''),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/crews/:crew/container-stop',
+      tag: 'containers',
+      summary: "Stop the crew's container (its volumes and files stay)",
+      response: containerStatusSchema,
+      handler: async ({ params, workspace, services }) =>
+        services.containers.stop(workspace, params.crew ?? ''),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/crews/:crew/container-status',
+      tag: 'containers',
+      summary: "State of the crew's container with its latest CPU, memory, network and PID numbers",
+      response: containerStatusSchema,
+      handler: async ({ params, workspace, services }) =>
+        services.containers.status(workspace, params.crew ?? ''),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/crews/:crew/exec',
+      tag: 'containers',
+      summary:
+        "Run a command in the crew's container; streams NDJSON output lines, then the exit code. Disconnecting cancels it.",
+      body: execRequestSchema,
+      response: z.union([execOutputEventSchema, execResultEventSchema, streamErrorEventSchema]),
+      produces: 'application/x-ndjson',
+      bodyLimitBytes: EXEC_BODY_LIMIT_BYTES,
+      handler: async ({ body, params, workspace, services, hono }) => {
+        const cancel = new AbortController();
+        const request = hono.req.raw.signal;
+        const onDisconnect = () => cancel.abort();
+        if (request.aborted) onDisconnect();
+        request.addEventListener('abort', onDisconnect, { once: true });
+        const handle = await services.containers.exec(workspace, params.crew ?? '', body, cancel.signal);
+        handle.result.finally(() => request.removeEventListener('abort', onDisconnect)).catch(() => {});
+        return ndjsonResponse(execEvents(handle), onDisconnect);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/agents/:agent/files',
+      tag: 'agents',
+      summary: "Files in the agent's output directory (/output/{slug}), recursive, at most 1000",
+      response: agentFileListSchema,
+      handler: async ({ params, workspace, services }) =>
+        services.containers.listFiles(workspace, params.agent ?? ''),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/agents/:agent/files/content',
+      tag: 'agents',
+      summary: `One file of the agent's output directory as raw bytes (at most ${AGENT_FILE_MAX_BYTES / 1024 / 1024} MiB)`,
+      query: agentFileContentQuerySchema,
+      produces: 'application/octet-stream',
+      handler: async ({ params, query, workspace, services }) => {
+        const bytes = await services.containers.readFile(workspace, params.agent ?? '', query.path);
+        return new Response(bytes, {
+          status: 200,
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-length': String(bytes.byteLength),
+            'content-disposition': 'attachment',
+            'cache-control': 'no-store',
+          },
+        });
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/tools',
+      tag: 'tools',
+      summary: 'Agent CLIs this server can install, their pinned versions and whether they are installed',
+      response: listOf(agentToolSchema),
+      handler: async ({ services }) => ({ items: await services.tools.list() }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/tools/install',
+      tag: 'tools',
+      summary:
+        'Install agent CLIs from npm at their pinned versions; streams NDJSON progress lines, then the tools',
+      body: installToolsRequestSchema,
+      response: z.union([
+        toolInstallProgressEventSchema,
+        toolInstallResultEventSchema,
+        streamErrorEventSchema,
+      ]),
+      produces: 'application/x-ndjson',
+      handler: async ({ body, services }) =>
+        ndjsonResponse(installEvents(services.tools, body.tools), () => {}),
     }),
   ];
   return routes;
