@@ -29,11 +29,6 @@ export const agentToolSchema = z.object({
 });
 export type AgentTool = z.infer<typeof agentToolSchema>;
 
-export const installAgentToolsRequestSchema = z.object({
-  tools: z.array(agentToolNameSchema).min(1),
-});
-export type InstallAgentToolsRequest = z.infer<typeof installAgentToolsRequestSchema>;
-
 /** Receives human-readable progress lines such as `installing codex (@openai/codex@1.2.3) from npm…`. */
 export type AgentToolsProgress = (line: string) => void;
 

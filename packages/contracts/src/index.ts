@@ -8,8 +8,6 @@ export {
   type AgentToolsProgress,
   agentToolNameSchema,
   agentToolSchema,
-  type InstallAgentToolsRequest,
-  installAgentToolsRequestSchema,
 } from './agent-tools.js';
 export {
   AGENT_ROLES,
