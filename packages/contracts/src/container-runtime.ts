@@ -65,7 +65,17 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Aborting kills the whole process group. */
   signal?: AbortSignal;
+  /**
+   * Run inside a tmux session of this name (e.g. `agent-{slug}`, so `tmux attach -t agent-ada` works
+   * while it runs) when the image has tmux; `-2`, `-3`… is appended while the name is taken. Output
+   * still streams live (through FIFOs) and the exit code is kept. Without tmux the command runs
+   * directly, line-buffered with `stdbuf -oL` when the image has it. Must match `TMUX_SESSION_NAME`.
+   */
+  tmuxSession?: string;
 }
+
+/** What `ExecOptions.tmuxSession` accepts: tmux itself rewrites `.` and `:`, so neither is allowed. */
+export const TMUX_SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** One complete line (without its newline) or the unterminated tail of a stream at exit. */
 export interface ExecOutputLine {

@@ -76,6 +76,7 @@ export {
   type ExecOutputLine,
   type ExecResult,
   SIDECAR_USER,
+  TMUX_SESSION_NAME,
 } from './container-runtime.js';
 export {
   AGENT_FILE_MAX_BYTES,

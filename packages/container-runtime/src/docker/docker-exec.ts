@@ -10,17 +10,11 @@ import {
 } from '@crewship/contracts';
 import type Docker from 'dockerode';
 import { createExecHandle } from '../exec-handle.js';
+import { execOptionsError } from '../exec-options.js';
 import { createLineSplitter } from '../line-splitter.js';
 import { dockerErrorStatus } from './docker-errors.js';
+import { execCommand, GROUP_KILLER } from './exec-scripts.js';
 
-/**
- * Runs the command as the leader of a new session (so its process group id is its pid), with that pid
- * in a file only while it runs. `$1` is the pid file, the rest is the command. The wrapper's own stderr
- * goes to /dev/null so its "Killed" notice never mixes with the command's output.
- */
-const GROUP_WRAPPER = `f=$1; shift; exec 3>&2 2>/dev/null; setsid sh -c 'exec 2>&3 3>&-; echo $$ > "$0"; exec "$@"' "$f" "$@"; c=$?; rm -f "$f"; exit $c`;
-/** Kills the process group named in the pid file `$1`, waiting up to ~1 s for the file to appear. */
-const GROUP_KILLER = `i=0; while [ ! -s "$1" ]; do i=$((i+1)); [ "$i" -gt 20 ] && exit 3; sleep 0.05; done; read -r p < "$1"; case "$p" in ""|*[!0-9]*) exit 4;; esac; kill -s KILL -- "-$p"`;
 const KILL_GIVE_UP_MS = 30_000;
 
 export interface DockerExecHooks {
@@ -43,8 +37,9 @@ export function startDockerExec(
   hooks: DockerExecHooks,
 ): ExecHandle {
   const { handle, push, finish, fail } = createExecHandle();
-  if (options.cmd.length === 0) {
-    fail(new CrewshipError('invalid_input', 'exec needs a command'));
+  const invalid = execOptionsError(options);
+  if (invalid) {
+    fail(invalid);
     return handle;
   }
   const container = docker.getContainer(target.id);
@@ -118,7 +113,7 @@ export function startDockerExec(
   const run = async (): Promise<number> => {
     const withStdin = options.stdin !== undefined;
     const exec = await container.exec({
-      Cmd: ['sh', '-c', GROUP_WRAPPER, 'crewship-exec', pidFile, ...options.cmd],
+      Cmd: execCommand(options.cmd, pidFile, options.tmuxSession),
       User: user,
       Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
       ...(options.cwd === undefined ? {} : { WorkingDir: options.cwd }),

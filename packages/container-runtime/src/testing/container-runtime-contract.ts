@@ -3,6 +3,7 @@ import type {
   CrewContainer,
   CrewContainerSpec,
   ExecHandle,
+  ExecOptions,
   ExecOutputLine,
 } from '@crewship/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ export interface ContractSubject {
   runtime: ContainerRuntime;
   /** An image the runtime can start (ignored by the fake). */
   image: string;
+  /** Merged into every exec of the suite, e.g. `{ tmuxSession: 'agent-ada' }` to run it all through tmux. */
+  execDefaults?: Partial<ExecOptions>;
   cleanup?(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
     let runtime: ContainerRuntime;
     let image: string;
     let cleanup: (() => Promise<void>) | undefined;
+    let execDefaults: Partial<ExecOptions> = {};
     let container: CrewContainer;
     const suffix = Math.random().toString(36).slice(2, 8);
     const spec = (overrides: Partial<CrewContainerSpec> = {}): CrewContainerSpec => ({
@@ -45,9 +49,12 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
     });
 
     beforeAll(async () => {
-      ({ runtime, image, cleanup } = await subject());
+      ({ runtime, image, cleanup, execDefaults = {} } = await subject());
       container = await runtime.ensureCrewContainer(spec());
     });
+
+    const exec = (target: CrewContainer, options: ExecOptions) =>
+      runtime.exec(target, { ...execDefaults, ...options });
 
     afterAll(async () => {
       await runtime.remove(spec().crewId);
@@ -68,7 +75,7 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
 
     it('keeps stdout and stderr apart, line by line, with the exit code', async () => {
       const { lines, exitCode } = await collect(
-        runtime.exec(container, {
+        exec(container, {
           cmd: ['sh', '-c', 'echo one; echo two >&2; echo three; printf tail; exit 3'],
         }),
       );
@@ -77,9 +84,16 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
       expect(text(lines, 'stderr')).toEqual(['two']);
     });
 
+    it('refuses an empty command and a tmux session name tmux would rewrite', async () => {
+      await expect(exec(container, { cmd: [] }).result).rejects.toMatchObject({ kind: 'invalid_input' });
+      await expect(exec(container, { cmd: ['true'], tmuxSession: 'agent.ada' }).result).rejects.toMatchObject(
+        { kind: 'invalid_input', message: expect.stringContaining('tmux session name') },
+      );
+    });
+
     it('passes stdin, environment and working directory', async () => {
       const { lines, exitCode } = await collect(
-        runtime.exec(container, {
+        exec(container, {
           cmd: ['sh', '-c', 'read line; echo "$line/$GREETING/$(pwd)"'],
           stdin: 'from-stdin\n',
           env: { GREETING: 'hello' },
@@ -92,7 +106,7 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
 
     it('delivers a 2 MiB line whole', async () => {
       const { lines } = await collect(
-        runtime.exec(container, {
+        exec(container, {
           cmd: ['sh', '-c', 'head -c 2097152 /dev/zero | tr "\\0" x; echo; echo after'],
         }),
       );
@@ -102,7 +116,7 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
     });
 
     it('streams lines live, before the command ends', async () => {
-      const handle = runtime.exec(container, { cmd: ['sh', '-c', 'echo first; sleep 2; echo second'] });
+      const handle = exec(container, { cmd: ['sh', '-c', 'echo first; sleep 2; echo second'] });
       const iterator = handle[Symbol.asyncIterator]();
       const started = Date.now();
       const first = await iterator.next();
@@ -116,7 +130,7 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
     it('runs execs concurrently in one container', async () => {
       const results = await Promise.all(
         [1, 2, 3, 4].map((index) =>
-          collect(runtime.exec(container, { cmd: ['sh', '-c', `sleep 0.5; echo done-${index}`] })),
+          collect(exec(container, { cmd: ['sh', '-c', `sleep 0.5; echo done-${index}`] })),
         ),
       );
       expect(results.map((result) => text(result.lines, 'stdout')[0])).toEqual([
@@ -130,12 +144,12 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
     async function alive(pid: string): Promise<boolean> {
       // A zombie still answers `kill -0`; only a live state in /proc counts.
       const script = `state=$(sed -E 's/^[0-9]+ [(].*[)] (.).*/\\1/' /proc/${pid}/stat 2>/dev/null); [ -n "$state" ] && [ "$state" != Z ]`;
-      const { exitCode } = await collect(runtime.exec(container, { cmd: ['sh', '-c', script] }));
+      const { exitCode } = await collect(exec(container, { cmd: ['sh', '-c', script] }));
       return exitCode === 0;
     }
 
     it('kills the whole process group on timeout', async () => {
-      const handle = runtime.exec(container, {
+      const handle = exec(container, {
         cmd: ['sh', '-c', 'sleep 300 & echo $!; sleep 300'],
         timeoutMs: 1000,
       });
@@ -150,7 +164,7 @@ export function describeContainerRuntimeContract(name: string, subject: () => Pr
 
     it('kills the whole process group on cancel', async () => {
       const controller = new AbortController();
-      const handle = runtime.exec(container, {
+      const handle = exec(container, {
         cmd: ['sh', '-c', 'sleep 300 & echo $!; sleep 300'],
         signal: controller.signal,
       });

@@ -10,11 +10,12 @@ import {
 } from '@crewship/contracts';
 import { crewConfigHash, crewContainerName } from '../config-hash.js';
 import { createExecHandle } from '../exec-handle.js';
+import { execOptionsError } from '../exec-options.js';
 import { createLineSplitter } from '../line-splitter.js';
 
 /**
  * A `ContainerRuntime` for unit tests: containers are records in memory and `exec` runs the command
- * as a local process in its own process group (users are ignored). Passes the shared contract suite.
+ * as a local process in its own process group (users and `tmuxSession` are ignored). Passes the shared contract suite.
  */
 export function createFakeContainerRuntime(): ContainerRuntime & { readonly execCount: number } {
   const containers = new Map<string, CrewContainer & { lastActivityAt: string | null }>();
@@ -34,11 +35,12 @@ export function createFakeContainerRuntime(): ContainerRuntime & { readonly exec
     }
     execCount += 1;
     current.lastActivityAt = new Date().toISOString();
-    const [command, ...args] = options.cmd;
-    if (!command) {
-      fail(new CrewshipError('invalid_input', 'exec needs a command'));
+    const invalid = execOptionsError(options);
+    if (invalid) {
+      fail(invalid);
       return handle;
     }
+    const [command = '', ...args] = options.cmd;
     const started = performance.now();
     const child = spawn(command, args, {
       cwd: options.cwd,

@@ -6,12 +6,14 @@ import {
   linkSync,
   mkdirSync,
   mkdtempSync,
+  realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { CrewContainerSpec, ExecHandle, ExecOutputLine } from '@crewship/contracts';
 import Docker from 'dockerode';
 import { crewHomeVolumeName, detectDockerEngine } from '../../index.js';
@@ -19,6 +21,7 @@ import { crewHomeVolumeName, detectDockerEngine } from '../../index.js';
 export const BASE_IMAGE = 'crewship-base:bookworm';
 export const MUSL_IMAGE = 'crewship-test-musl:latest';
 export const ENTRYPOINT_IMAGE = 'crewship-test-entrypoint:latest';
+export const TMUX_IMAGE = 'crewship-test-tmux:latest';
 
 export const hostOptions = {
   dockerHost: process.env.DOCKER_HOST,
@@ -149,6 +152,38 @@ export async function ensureEntrypointImage(docker: Docker): Promise<void> {
       tag: 'latest',
       changes: 'ENTRYPOINT ["/bin/false"]',
     });
+  } finally {
+    await draft.remove({ force: true });
+  }
+}
+
+/** The packages whose files make tmux run; the host (Debian 12, like the image) must have them installed. */
+const TMUX_PACKAGES = ['tmux', 'libevent-core-2.1-7', 'libutempter0'];
+
+/**
+ * The base image plus the host's tmux and its libraries (the test environment installs `tmux` on the
+ * host; no package mirror is needed inside Docker). Files are copied with their real paths, as dpkg
+ * lists them, into a created-but-never-started container that is then committed.
+ */
+export async function ensureTmuxImage(docker: Docker): Promise<void> {
+  if (await imagePresent(docker, TMUX_IMAGE)) return;
+  let listed: string;
+  try {
+    listed = execFileSync('dpkg', ['-L', ...TMUX_PACKAGES], { encoding: 'utf8' });
+  } catch {
+    throw new Error('building the tmux test image needs `apt-get install -y tmux` on the host');
+  }
+  const files = listed
+    .split('\n')
+    .filter((path) => /^\/usr\/(bin|lib)\//.test(path) && !statSync(path).isDirectory())
+    .map((path) => join(realpathSync(dirname(path)), basename(path)).slice(1));
+  const draft = await docker.createContainer({ Image: BASE_IMAGE, Cmd: ['true'] });
+  try {
+    const tar = spawn('tar', ['--numeric-owner', '-C', '/', '-c', ...files], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await draft.putArchive(tar.stdout, { path: '/' });
+    await draft.commit({ repo: 'crewship-test-tmux', tag: 'latest' });
   } finally {
     await draft.remove({ force: true });
   }
