@@ -63,3 +63,25 @@ describe('parseServerConfig', () => {
     expect(() => parseServerConfig({}, { CREWSHIP_IDLE_TTL_MINUTES: '0' })).toThrow(/idleTtlMinutes/);
   });
 });
+
+describe('agent tool versions', () => {
+  it('are empty (the pinned defaults) unless CREWSHIP_AGENT_TOOL_VERSIONS overrides some', () => {
+    expect(parseServerConfig({}, {}).agentToolVersions).toEqual({});
+    expect(
+      parseServerConfig({}, { CREWSHIP_AGENT_TOOL_VERSIONS: ' codex=0.170.0, gemini=1.0.0-rc.1 ,' })
+        .agentToolVersions,
+    ).toEqual({ codex: '0.170.0', gemini: '1.0.0-rc.1' });
+  });
+
+  it('refuse unknown tools, ranges and malformed pairs with a message naming each', () => {
+    expect(() => parseServerConfig({}, { CREWSHIP_AGENT_TOOL_VERSIONS: 'cursor=1.0.0' })).toThrow(
+      'agentToolVersions: agent tool versions: unknown agent tool "cursor" (known: claude-code, codex, gemini, opencode)',
+    );
+    expect(() => parseServerConfig({}, { CREWSHIP_AGENT_TOOL_VERSIONS: 'codex=^1.2.0' })).toThrow(
+      'agentToolVersions: agent tool versions: codex: must be an exact version such as 1.2.3',
+    );
+    expect(() => parseServerConfig({}, { CREWSHIP_AGENT_TOOL_VERSIONS: 'codex' })).toThrow(
+      'agentToolVersions: "codex" is not tool=version',
+    );
+  });
+});

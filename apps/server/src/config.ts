@@ -1,6 +1,11 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { CrewshipError, LOG_LEVELS } from '@crewship/contracts';
+import {
+  type AgentToolVersions,
+  CrewshipError,
+  LOG_LEVELS,
+  parseAgentToolVersions,
+} from '@crewship/contracts';
 import { z } from 'zod';
 
 export const DEFAULT_PORT = 8080;
@@ -46,6 +51,25 @@ const configSchema = z.object({
   dockerHost: z.string().min(1).optional(),
   idleTtlMinutes: intFrom(1, 7 * 24 * 60),
   statsIntervalMs: intFrom(500, 3_600_000),
+  /** `codex=0.170.0,gemini=0.62.0`: exact versions installed instead of the pinned defaults. */
+  agentToolVersions: z.string().transform((text, context): AgentToolVersions => {
+    const versions: Record<string, string> = {};
+    for (const pair of text.split(',').map((part) => part.trim())) {
+      if (pair === '') continue;
+      const match = /^([^=\s]+)=(\S+)$/.exec(pair);
+      if (!match?.[1] || !match[2]) {
+        context.addIssue({ code: 'custom', message: `"${pair}" is not tool=version` });
+        return z.NEVER;
+      }
+      versions[match[1]] = match[2];
+    }
+    try {
+      return parseAgentToolVersions(versions);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
   home: z.string().min(1),
   uid: z.number().int(),
 });
@@ -77,6 +101,7 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     dockerHost: nonEmpty(env.CREWSHIP_DOCKER_HOST) ?? nonEmpty(env.DOCKER_HOST),
     idleTtlMinutes: env.CREWSHIP_IDLE_TTL_MINUTES ?? 30,
     statsIntervalMs: env.CREWSHIP_STATS_INTERVAL_MS ?? 5000,
+    agentToolVersions: env.CREWSHIP_AGENT_TOOL_VERSIONS ?? '',
     home,
     uid: process.getuid?.() ?? 0,
   });

@@ -84,7 +84,12 @@ export async function startServer(
     containerRuntime,
     statsIntervalMs: config.statsIntervalMs,
     agentTools:
-      options.agentTools ?? createNpmAgentToolsInstaller({ toolsDir: join(config.dataDir, 'tools'), logger }),
+      options.agentTools ??
+      createNpmAgentToolsInstaller({
+        toolsDir: join(config.dataDir, 'tools'),
+        versions: config.agentToolVersions,
+        logger,
+      }),
   });
   try {
     await lifecycle.start();

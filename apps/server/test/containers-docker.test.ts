@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createNpmAgentToolsInstaller } from '@crewship/agent-tools';
+import { createNpmAgentToolsInstaller, DEFAULT_AGENT_TOOL_VERSIONS } from '@crewship/agent-tools';
 import { detectDockerEngine } from '@crewship/container-runtime';
 import { type ContainerRuntime, silentLogger } from '@crewship/contracts';
 import { createDatabase } from '@crewship/db';
@@ -51,8 +51,18 @@ async function exec(
   body: unknown,
   abortWhen?: (event: Event) => boolean,
 ): Promise<Event[]> {
+  return ndjson(server, token, `/api/v1/crews/${crew}/exec`, body, abortWhen);
+}
+
+async function ndjson(
+  server: TestServer,
+  token: string,
+  path: string,
+  body: unknown,
+  abortWhen?: (event: Event) => boolean,
+): Promise<Event[]> {
   const controller = new AbortController();
-  const response = await fetch(`${server.url}/api/v1/crews/${crew}/exec`, {
+  const response = await fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -80,6 +90,8 @@ async function exec(
   }
   return events;
 }
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const stdout = (events: Event[]) =>
   events.filter((event) => event.stream === 'stdout').map((event) => event.line);
@@ -155,6 +167,43 @@ describe.skipIf(!engine && !mustRun)('crew containers on the real Docker engine'
     expect(stdout(plain)).toEqual(['1001']);
     const root = await exec(server, token, crewId, { cmd: ['id', '-u'], user: 'root' });
     expect(stdout(root)).toEqual(['0']);
+  });
+
+  it('installs the agent CLIs from npm through the API and runs each in the container as the agent user', {
+    timeout: 600_000,
+  }, async () => {
+    // Real npm installs into this server's fresh tools dir, which the running container mounts at
+    // /opt/crewship; npm's own cache makes repeated runs quicker.
+    const install = await ndjson(server, token, '/api/v1/tools/install', {
+      tools: ['claude-code', 'codex', 'gemini', 'opencode'],
+    });
+    expect(install.at(-1), JSON.stringify(install.at(-1))).toHaveProperty('tools');
+    expect(install.at(-1).tools.map((tool: Event) => [tool.name, tool.installed])).toEqual([
+      ['claude-code', true],
+      ['codex', true],
+      ['gemini', true],
+      ['opencode', true],
+    ]);
+    const script = [
+      'id -u',
+      'for cli in claude codex gemini opencode; do',
+      '  printf "%s %s " "$cli" "$(command -v "$cli")"',
+      '  "$cli" --version 2>&1 | tail -n 1',
+      'done',
+    ].join('\n');
+    const events = await exec(server, token, crewId, { cmd: ['sh', '-c', script], agent: `${slug}-ada` });
+    expect(events.at(-1), JSON.stringify(events)).toMatchObject({ exit_code: 0 });
+    const [uid, ...versions] = stdout(events);
+    expect(uid).toBe('1001');
+    const pinned = DEFAULT_AGENT_TOOL_VERSIONS;
+    expect(versions).toEqual([
+      expect.stringMatching(
+        new RegExp(`^claude /opt/crewship/bin/claude ${escape(pinned['claude-code'])}\\b`),
+      ),
+      expect.stringMatching(new RegExp(`^codex /opt/crewship/bin/codex .*${escape(pinned.codex)}$`)),
+      `gemini /opt/crewship/bin/gemini ${pinned.gemini}`,
+      `opencode /opt/crewship/bin/opencode ${pinned.opencode}`,
+    ]);
   });
 
   it('shows a file written to /output/{slug} through the files API', async () => {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_AGENT_TOOL_VERSIONS } from '@crewship/agent-tools';
 import { createFakeAgentToolsInstaller } from '@crewship/agent-tools/testing';
 import { createFakeContainerRuntime } from '@crewship/container-runtime/testing';
 import type { ContainerRuntime, ExecOptions, LogFields, Logger } from '@crewship/contracts';
@@ -160,7 +161,7 @@ describe('crew container routes on the fake runtime', () => {
     expect((await runtime.status(crewId)).state).toBe('running');
   });
 
-  it('runs as the agent user by default, as the named agent with its own group, or as root', async () => {
+  it('runs as the agent user by default, as the named agent with its own group and tmux session, or as root', async () => {
     execs.length = 0;
     await execStream(server, token, crewId, { cmd: ['true'] });
     await execStream(server, token, crewId, { cmd: ['true'], agent: 'zed' });
@@ -168,6 +169,12 @@ describe('crew container routes on the fake runtime', () => {
     await execStream(server, token, crewId, { cmd: ['true'], user: 'root', cwd: '/tmp', timeout_ms: 5000 });
     expect(execs.map((options) => options.user)).toEqual(['1001:1001', '1001:2002', '1001:2001', '0:0']);
     expect(execs[3]).toMatchObject({ cwd: '/tmp', timeoutMs: 5000 });
+    expect(execs.map((options) => options.tmuxSession)).toEqual([
+      undefined,
+      'agent-zed',
+      'agent-ada',
+      undefined,
+    ]);
   });
 
   it('logs each exec without its output', async () => {
@@ -419,5 +426,24 @@ describe('agent tools routes', () => {
     const failed = await server.request('POST', '/api/v1/crews/mixed/container-start', { token });
     expect(failed.status).toBe(503);
     expect(failed.json.detail).toContain('gemini');
+  });
+});
+
+describe('agent tool versions from the server config', () => {
+  it('pins the versions CREWSHIP_AGENT_TOOL_VERSIONS names and keeps the defaults for the rest', async () => {
+    // The server's own npm installer (no fake): listing needs no network.
+    const server = await startTestServer({ CREWSHIP_AGENT_TOOL_VERSIONS: 'codex=0.170.0' }, undefined, {
+      agentTools: undefined,
+    });
+    try {
+      const { token } = await bootstrapOwner(server);
+      const list = await server.request('GET', '/api/v1/tools', { token });
+      const versions = Object.fromEntries(
+        list.json.items.map((tool: { name: string; version: string }) => [tool.name, tool.version]),
+      );
+      expect(versions).toEqual({ ...DEFAULT_AGENT_TOOL_VERSIONS, codex: '0.170.0' });
+    } finally {
+      await server.cleanup();
+    }
   });
 });

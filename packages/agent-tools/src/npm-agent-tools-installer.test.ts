@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type AgentToolName, CrewshipError, isCrewshipError, silentLogger } from '@crewship/contracts';
+import { type AgentToolName, type CrewshipError, isCrewshipError, silentLogger } from '@crewship/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENT_TOOL_VERSIONS } from './default-versions.js';
 import {
@@ -354,7 +354,7 @@ describe('npm agent tools installer', () => {
           logger: silentLogger,
           versions: versions as Partial<Record<AgentToolName, string>>,
         }),
-      ).toThrow(CrewshipError);
+      ).toThrow(/must be an exact version such as 1\.2\.3|unknown agent tool "cursor"/);
     }
     expect(
       createNpmAgentToolsInstaller({ toolsDir, logger: silentLogger, versions: { codex: '1.2.3-beta.1' } }),

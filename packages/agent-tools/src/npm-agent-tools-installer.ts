@@ -9,9 +9,11 @@ import {
   type AgentToolName,
   type AgentToolsInstaller,
   type AgentToolsProgress,
+  type AgentToolVersions,
   agentToolNameSchema,
   CrewshipError,
   type Logger,
+  parseAgentToolVersions,
 } from '@crewship/contracts';
 import { AGENT_TOOL_PACKAGES } from './agent-tool-packages.js';
 import { DEFAULT_AGENT_TOOL_VERSIONS } from './default-versions.js';
@@ -31,8 +33,8 @@ export interface NpmAgentToolsInstallerOptions {
   /** Node runtime copied to `<toolsDir>/node/bin/node` for the JavaScript CLIs. */
   nodeBinary?: string;
   npmCommand?: string;
-  /** Exact versions overriding `DEFAULT_AGENT_TOOL_VERSIONS`. */
-  versions?: Partial<Record<AgentToolName, string>>;
+  /** Exact versions overriding `DEFAULT_AGENT_TOOL_VERSIONS` (from the server config). */
+  versions?: AgentToolVersions;
   logger: Logger;
   runCommand?: RunCommand;
   /** How long to wait while another process installs the same tool. */
@@ -40,7 +42,6 @@ export interface NpmAgentToolsInstallerOptions {
   now?: () => Date;
 }
 
-const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 const NPM_TIMEOUT_MS = 15 * 60 * 1000;
 const VERSION_CHECK_TIMEOUT_MS = 60 * 1000;
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
@@ -344,23 +345,8 @@ export function createNpmAgentToolsInstaller(options: NpmAgentToolsInstallerOpti
   };
 }
 
-function pinnedVersions(
-  overrides: Partial<Record<AgentToolName, string>> = {},
-): Record<AgentToolName, string> {
-  const versions = { ...DEFAULT_AGENT_TOOL_VERSIONS };
-  for (const [name, version] of Object.entries(overrides)) {
-    const parsed = agentToolNameSchema.safeParse(name);
-    if (!parsed.success) throw new CrewshipError('invalid_input', `unknown agent tool "${name}"`);
-    if (version === undefined) continue;
-    if (!EXACT_VERSION.test(version)) {
-      throw new CrewshipError(
-        'invalid_input',
-        `the ${name} version must be exact, such as 1.2.3 (got "${version}")`,
-      );
-    }
-    versions[parsed.data] = version;
-  }
-  return versions;
+function pinnedVersions(overrides: AgentToolVersions = {}): Record<AgentToolName, string> {
+  return { ...DEFAULT_AGENT_TOOL_VERSIONS, ...parseAgentToolVersions(overrides) };
 }
 
 function parseNames(names: readonly string[]): AgentToolName[] {

@@ -1,11 +1,34 @@
 import { z } from 'zod';
 import { timestampSchema } from './common.js';
+import { CrewshipError } from './crewship-error.js';
 
 /** Agent CLIs Crewship can install from the npm registry. */
 export const AGENT_TOOLS = ['claude-code', 'codex', 'gemini', 'opencode'] as const;
 export type AgentToolName = (typeof AGENT_TOOLS)[number];
 
 export const agentToolNameSchema = z.enum(AGENT_TOOLS);
+
+/** An exact semver (`1.2.3`, `1.2.3-beta.1`): ranges and tags would make installs drift. */
+export const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** Pinned versions that override the defaults, per tool; every value must be an exact version. */
+export const agentToolVersionsSchema = z.partialRecord(
+  agentToolNameSchema,
+  z.string().regex(EXACT_VERSION, { error: 'must be an exact version such as 1.2.3' }),
+);
+export type AgentToolVersions = z.infer<typeof agentToolVersionsSchema>;
+
+/** Validates version overrides, or throws `invalid_input` naming each unknown tool and inexact version. */
+export function parseAgentToolVersions(input: unknown): AgentToolVersions {
+  const parsed = agentToolVersionsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? `unknown agent tool ${issue.keys.map((key) => `"${key}"`).join(', ')} (known: ${AGENT_TOOLS.join(', ')})`
+      : `${issue.path.join('.')}: ${issue.message}`,
+  );
+  throw new CrewshipError('invalid_input', `agent tool versions: ${problems.join('; ')}`);
+}
 
 /** Where the tools directory is mounted, read-only, inside every crew container. */
 export const AGENT_TOOLS_MOUNT_PATH = '/opt/crewship';

@@ -66,8 +66,8 @@ export interface ExecOptions {
   /** Aborting kills the whole process group. */
   signal?: AbortSignal;
   /**
-   * Run inside a tmux session of this name (e.g. `agent-{slug}`, so `tmux attach -t agent-ada` works
-   * while it runs) when the image has tmux; `-2`, `-3`… is appended while the name is taken. Output
+   * Run inside a tmux session of this name (e.g. `agent-{slug}`, listed by `tmux ls` while it runs)
+   * when the image has tmux; `-2`, `-3`… is appended while the name is taken. Output
    * still streams live (through FIFOs) and the exit code is kept. Without tmux the command runs
    * directly, line-buffered with `stdbuf -oL` when the image has it. Must match `TMUX_SESSION_NAME`.
    */
@@ -76,6 +76,9 @@ export interface ExecOptions {
 
 /** What `ExecOptions.tmuxSession` accepts: tmux itself rewrites `.` and `:`, so neither is allowed. */
 export const TMUX_SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The tmux session an agent's commands run in (reference "Execution Wrapping"). */
+export const agentTmuxSession = (agentSlug: string) => `agent-${agentSlug}`;
 
 /** One complete line (without its newline) or the unterminated tail of a stream at exit. */
 export interface ExecOutputLine {

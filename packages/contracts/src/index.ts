@@ -6,8 +6,12 @@ export {
   type AgentToolName,
   type AgentToolsInstaller,
   type AgentToolsProgress,
+  type AgentToolVersions,
   agentToolNameSchema,
   agentToolSchema,
+  agentToolVersionsSchema,
+  EXACT_VERSION,
+  parseAgentToolVersions,
 } from './agent-tools.js';
 export {
   AGENT_ROLES,
@@ -64,6 +68,7 @@ export {
 } from './common.js';
 export {
   AGENT_USER,
+  agentTmuxSession,
   type ContainerRuntime,
   type ContainerState,
   type ContainerStats,

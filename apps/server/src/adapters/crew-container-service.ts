@@ -4,6 +4,7 @@ import {
   type Agent,
   type AgentFileList,
   type AgentService,
+  agentTmuxSession,
   type ContainerRuntime,
   type ContainerStats,
   type ContainerStatus,
@@ -181,6 +182,7 @@ export function createCrewContainerService(options: CrewContainerServiceOptions)
         ...(request.cwd ? { cwd: request.cwd } : {}),
         ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
         ...(request.timeout_ms !== undefined ? { timeoutMs: request.timeout_ms } : {}),
+        ...(agent && user !== ROOT_USER ? { tmuxSession: agentTmuxSession(agent.slug) } : {}),
         signal,
       });
       const fields = {
