@@ -91,7 +91,7 @@ async function ndjson(
   return events;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const regexEscape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const stdout = (events: Event[]) =>
   events.filter((event) => event.stream === 'stdout').map((event) => event.line);
@@ -198,9 +198,9 @@ describe.skipIf(!engine && !mustRun)('crew containers on the real Docker engine'
     const pinned = DEFAULT_AGENT_TOOL_VERSIONS;
     expect(versions).toEqual([
       expect.stringMatching(
-        new RegExp(`^claude /opt/crewship/bin/claude ${escape(pinned['claude-code'])}\\b`),
+        new RegExp(`^claude /opt/crewship/bin/claude ${regexEscape(pinned['claude-code'])}\\b`),
       ),
-      expect.stringMatching(new RegExp(`^codex /opt/crewship/bin/codex .*${escape(pinned.codex)}$`)),
+      expect.stringMatching(new RegExp(`^codex /opt/crewship/bin/codex .*${regexEscape(pinned.codex)}$`)),
       `gemini /opt/crewship/bin/gemini ${pinned.gemini}`,
       `opencode /opt/crewship/bin/opencode ${pinned.opencode}`,
     ]);
