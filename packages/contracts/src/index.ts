@@ -118,6 +118,23 @@ export {
   toolInstallResultEventSchema,
 } from './containers-api.js';
 export {
+  type AssignCredentialRequest,
+  assignCredentialRequestSchema,
+  CREDENTIAL_PROVIDERS,
+  CREDENTIAL_TYPES,
+  type CreateCredentialRequest,
+  type Credential,
+  type CredentialProvider,
+  type CredentialType,
+  type CredentialVault,
+  createCredentialRequestSchema,
+  credentialSchema,
+  credentialValueSchema,
+  rotateCredentialRequestSchema,
+  type SelectedCredential,
+  updateCredentialRequestSchema,
+} from './credentials.js';
+export {
   type CreateCrewRequest,
   type Crew,
   createCrewRequestSchema,
@@ -137,6 +154,13 @@ export {
   isCrewshipError,
   isErrorKind,
 } from './crewship-error.js';
+export {
+  JOURNAL_SEVERITIES,
+  type JournalEntry,
+  type JournalEntryInput,
+  type JournalSeverity,
+  type JournalWriter,
+} from './journal.js';
 export { LOG_LEVELS, type LogFields, type Logger, type LogLevel, silentLogger } from './logger.js';
 export type {
   AccountService,
@@ -148,6 +172,31 @@ export type {
   WorkspaceService,
 } from './ports.js';
 export { ROLES, type Role, roleAtLeast, roleRank, roleSchema } from './roles.js';
+export type { Scrubber, ScrubberOptions, ScrubStream } from './scrubber.js';
+export {
+  AGENT_DUMMY_KEY_PREFIX,
+  agentDummyKey,
+  agentSlugFromDummyKey,
+  DEFAULT_EGRESS_DOMAINS,
+  GATEWAY_PROVIDER_PREFIX,
+  GATEWAY_SOCKET_DIR,
+  GATEWAY_SOCKET_NAME,
+  GATEWAY_SOCKET_PATH,
+  HOP_BY_HOP_HEADERS,
+  INTERNAL_TOKEN_HEADER,
+  LLM_PROVIDERS,
+  type LlmProvider,
+  type LlmUsage,
+  MAX_PROXY_BODY_BYTES,
+  type MeteringEvent,
+  type MeteringSink,
+  SIDECAR_BUNDLE_PATH,
+  SIDECAR_HOST,
+  SIDECAR_PORT,
+  SIDECAR_PROVIDER_ROUTES,
+  SIDECAR_URL,
+  type SidecarStartConfig,
+} from './sealed-path.js';
 export {
   type AddMemberRequest,
   addMemberRequestSchema,
