@@ -1,5 +1,6 @@
 import { accountsMigration } from './0001-accounts.js';
 import { crewsMigration } from './0002-crews.js';
+import { journalMigration } from './0004-journal.js';
 
 export interface Migration {
   id: string;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: never edit or reorder a shipped migration. */
-export const MIGRATIONS: readonly Migration[] = [accountsMigration, crewsMigration];
+export const MIGRATIONS: readonly Migration[] = [accountsMigration, crewsMigration, journalMigration];
