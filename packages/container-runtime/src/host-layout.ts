@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CrewContainerSpec } from '@crewship/contracts';
+import { type CrewContainerSpec, GATEWAY_SOCKET_NAME } from '@crewship/contracts';
 
 /** Host directories behind one crew's bind mounts, under `<dataDir>/crews/<crewId>/`. */
 export interface CrewHostPaths {
@@ -9,6 +9,9 @@ export interface CrewHostPaths {
   output: string;
   secrets: string;
   workspace: string;
+  /** `<dataDir>/run/crews/<crewId>`: holds the gateway socket; mounted at `/run/crewship`, 1002 only. */
+  gateway: string;
+  gatewaySocket: string;
   agent(slug: string): string;
   agentOutput(slug: string): string;
   agentSecrets(slug: string): string;
@@ -23,6 +26,8 @@ export function crewHostPaths(dataDir: string, crewId: string): CrewHostPaths {
     output: join(root, 'output'),
     secrets: join(root, 'secrets'),
     workspace: join(root, 'workspace'),
+    gateway: join(dataDir, 'run', 'crews', crewId),
+    gatewaySocket: join(dataDir, 'run', 'crews', crewId, GATEWAY_SOCKET_NAME),
     agent: (slug) => join(root, 'agents', slug),
     agentOutput: (slug) => join(root, 'output', slug),
     agentSecrets: (slug) => join(root, 'secrets', slug),
@@ -30,6 +35,7 @@ export function crewHostPaths(dataDir: string, crewId: string): CrewHostPaths {
 }
 
 export const AGENT_UID = 1001;
+export const SIDECAR_UID = 1002;
 const FIRST_AGENT_GID = 2001;
 
 /**

@@ -133,6 +133,7 @@ describe.skipIf(skipWithoutEngine)('Docker crew containers: security profile and
           '/opt/crewship',
           '/output/a',
           '/output/b',
+          '/run/crewship',
           '/secrets/a',
           '/secrets/b',
           '/workspace',
@@ -145,6 +146,7 @@ describe.skipIf(skipWithoutEngine)('Docker crew containers: security profile and
       expect(mounts['/secrets/a']).toMatchObject({ source: paths.agentSecrets('a'), rw: false });
       expect(mounts['/secrets/b']).toMatchObject({ source: paths.agentSecrets('b'), rw: false });
       expect(mounts['/opt/crewship']).toMatchObject({ source: tools.path, rw: false, type: 'bind' });
+      expect(mounts['/run/crewship']).toMatchObject({ source: paths.gateway, rw: true, type: 'bind' });
       expect(mounts['/home/agent']).toMatchObject({
         type: 'volume',
         name: crewHomeVolumeName(spec.crewId),
@@ -208,6 +210,15 @@ describe.skipIf(skipWithoutEngine)('Docker crew containers: security profile and
       expect(owner(paths.agentOutput('b'))).toBe('1001:1001 755');
       expect(owner(paths.agentSecrets('a'))).toBe(`0:${agentGroupId(spec, 'a')} 750`);
       expect(owner(paths.agentSecrets('b'))).toBe(`0:${agentGroupId(spec, 'b')} 750`);
+      expect(owner(paths.gateway)).toBe('1002:1002 700');
+    });
+
+    it('gives the gateway socket dir to the sidecar user only', async () => {
+      expect((await sh('stat -c "%u:%g %a" /run/crewship', '1002:1002')).stdout).toEqual(['1002:1002 700']);
+      expect((await sh('touch /run/crewship/sidecar-was-here', '1002:1002')).exitCode).toBe(0);
+      const agent = await sh('ls /run/crewship; touch /run/crewship/agent-was-here');
+      expect(agent.exitCode).not.toBe(0);
+      expect(agent.stderr.join('\n')).toContain('Permission denied');
     });
 
     it('shows agent output written in /output/{slug} on the host', async () => {

@@ -1,4 +1,4 @@
-import { AGENT_USER, type CrewContainerSpec, CrewshipError } from '@crewship/contracts';
+import { AGENT_USER, type CrewContainerSpec, CrewshipError, GATEWAY_SOCKET_DIR } from '@crewship/contracts';
 import type Docker from 'dockerode';
 import { crewContainerName } from '../config-hash.js';
 import type { CrewHostPaths } from '../host-layout.js';
@@ -66,6 +66,7 @@ export function crewContainerConfig(input: CrewContainerConfigInput): Docker.Con
     { Type: 'bind', Source: paths.shared, Target: '/crew/shared' },
     { Type: 'bind', Source: paths.workspace, Target: '/workspace' },
     { Type: 'volume', Source: crewHomeVolumeName(spec.crewId), Target: HOME_MOUNT },
+    { Type: 'bind', Source: paths.gateway, Target: GATEWAY_SOCKET_DIR },
     ...(toolsDir === undefined
       ? []
       : [{ Type: 'bind', Source: toolsDir, Target: TOOLS_MOUNT, ReadOnly: true } as const]),

@@ -1,14 +1,15 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type CrewContainerSpec, CrewshipError } from '@crewship/contracts';
-import { AGENT_UID, agentGroupId, type CrewHostPaths, crewHostPaths } from '../host-layout.js';
+import { AGENT_UID, agentGroupId, type CrewHostPaths, crewHostPaths, SIDECAR_UID } from '../host-layout.js';
 
 const AGENT_GID = 1001;
 
 /**
  * Creates (or repairs) the host directories behind a crew's bind mounts with their owners and modes:
- * agent-writable ones owned by 1001, each `/secrets/{slug}` owned by root with the agent's group, 0750.
+ * agent-writable ones owned by 1001, each `/secrets/{slug}` owned by root with the agent's group, 0750,
+ * and the gateway socket dir owned by the sidecar (1002), 0700.
  * Needs root. Idempotent.
  */
 export async function prepareCrewHostDirs(dataDir: string, spec: CrewContainerSpec): Promise<CrewHostPaths> {
@@ -25,6 +26,8 @@ export async function prepareCrewHostDirs(dataDir: string, spec: CrewContainerSp
     await ensureDirectory(paths.agentOutput(slug), AGENT_UID, AGENT_GID, 0o755);
     await ensureDirectory(paths.agentSecrets(slug), 0, agentGroupId(spec, slug), 0o750);
   }
+  await mkdir(dirname(paths.gateway), { recursive: true, mode: 0o700 });
+  await ensureDirectory(paths.gateway, SIDECAR_UID, SIDECAR_UID, 0o700);
   return paths;
 }
 
