@@ -85,3 +85,41 @@ describe('agent tool versions', () => {
     );
   });
 });
+
+describe('sealed path settings', () => {
+  it('default to the real providers, no host overrides and no bodies in the journal', () => {
+    expect(parseServerConfig({}, {})).toMatchObject({
+      upstreams: {
+        anthropic: 'https://api.anthropic.com',
+        openai: 'https://api.openai.com',
+        google: 'https://generativelanguage.googleapis.com',
+      },
+      egressResolve: {},
+      journalLlmBodies: false,
+      sidecarBundle: undefined,
+    });
+  });
+
+  it('take upstream URLs and egress host overrides from the environment', () => {
+    const config = parseServerConfig(
+      {},
+      {
+        CREWSHIP_UPSTREAM_ANTHROPIC: 'http://127.0.0.1:4000/',
+        CREWSHIP_EGRESS_RESOLVE: 'Allowed.Test=127.0.0.1:8081, other.test=[::1]',
+        CREWSHIP_JOURNAL_LLM_BODIES: 'true',
+      },
+    );
+    expect(config.upstreams.anthropic).toBe('http://127.0.0.1:4000');
+    expect(config.egressResolve).toEqual({ 'allowed.test': '127.0.0.1:8081', 'other.test': '[::1]' });
+    expect(config.journalLlmBodies).toBe(true);
+  });
+
+  it('refuse a non-http upstream and a malformed host override', () => {
+    expect(() => parseServerConfig({}, { CREWSHIP_UPSTREAM_OPENAI: 'ftp://x' })).toThrow(
+      'upstreams.openai: must be an http(s) URL',
+    );
+    expect(() => parseServerConfig({}, { CREWSHIP_EGRESS_RESOLVE: 'a.test=not-an-ip' })).toThrow(
+      'egressResolve: "a.test=not-an-ip" is not name=ip[:port]',
+    );
+  });
+});

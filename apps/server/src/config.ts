@@ -32,6 +32,10 @@ const booleanFrom = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
   .transform((v) => ['1', 'true', 'yes'].includes(v));
 
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
 const configSchema = z.object({
   host: z.string().min(1).max(255),
   port: intFrom(0, 65_535),
@@ -70,6 +74,29 @@ const configSchema = z.object({
       return z.NEVER;
     }
   }),
+  /** Base URLs of the LLM providers; tests point them at fake providers on 127.0.0.1. */
+  upstreams: z.object({
+    anthropic: httpUrl,
+    openai: httpUrl,
+    google: httpUrl,
+  }),
+  /** `name=ip[:port],…`: where egress to an allowlisted name is dialed instead of resolving it. */
+  egressResolve: z.string().transform((text, context): Record<string, string> => {
+    const map: Record<string, string> = {};
+    for (const pair of text.split(',').map((part) => part.trim())) {
+      if (pair === '') continue;
+      const match = /^([a-z0-9.-]+)=(\[[0-9a-f:.]+\]|[0-9.]+)(?::(\d{1,5}))?$/i.exec(pair);
+      if (!match?.[1] || !match[2]) {
+        context.addIssue({ code: 'custom', message: `"${pair}" is not name=ip[:port]` });
+        return z.NEVER;
+      }
+      map[match[1].toLowerCase()] = match[3] ? `${match[2]}:${match[3]}` : match[2];
+    }
+    return map;
+  }),
+  journalLlmBodies: booleanFrom,
+  /** The sidecar bundle to copy into the tools dir; found next to the server build when not set. */
+  sidecarBundle: z.string().min(1).optional(),
   home: z.string().min(1),
   uid: z.number().int(),
 });
@@ -102,6 +129,14 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     idleTtlMinutes: env.CREWSHIP_IDLE_TTL_MINUTES ?? 30,
     statsIntervalMs: env.CREWSHIP_STATS_INTERVAL_MS ?? 5000,
     agentToolVersions: env.CREWSHIP_AGENT_TOOL_VERSIONS ?? '',
+    upstreams: {
+      anthropic: nonEmpty(env.CREWSHIP_UPSTREAM_ANTHROPIC) ?? 'https://api.anthropic.com',
+      openai: nonEmpty(env.CREWSHIP_UPSTREAM_OPENAI) ?? 'https://api.openai.com',
+      google: nonEmpty(env.CREWSHIP_UPSTREAM_GOOGLE) ?? 'https://generativelanguage.googleapis.com',
+    },
+    egressResolve: env.CREWSHIP_EGRESS_RESOLVE ?? '',
+    journalLlmBodies: env.CREWSHIP_JOURNAL_LLM_BODIES ?? 'false',
+    sidecarBundle: nonEmpty(env.CREWSHIP_SIDECAR_BUNDLE),
     home,
     uid: process.getuid?.() ?? 0,
   });
