@@ -15,7 +15,7 @@ export const GATEWAY_SOCKET_PATH = `${GATEWAY_SOCKET_DIR}/${GATEWAY_SOCKET_NAME}
 export const SIDECAR_BUNDLE_PATH = '/opt/crewship/sidecar/sidecar.cjs';
 /** Sent by the sidecar on every request and CONNECT to the gateway: a second factor besides the socket. */
 export const INTERNAL_TOKEN_HEADER = 'x-crewship-internal-token';
-/** Request and response bodies through the sidecar are limited to this. */
+/** Request bodies through the sidecar and the gateway are limited to this (responses are not: SSE streams run long). */
 export const MAX_PROXY_BODY_BYTES = 10 * 1024 * 1024;
 
 /** What the sidecar reads as one JSON line on stdin at start (never from its environment). */
@@ -25,6 +25,8 @@ export interface SidecarStartConfig {
   token: string;
   host: string;
   port: number;
+  /** `debug` adds one line per request (method, path without query, status, duration). Default `info`. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 export const LLM_PROVIDERS = ['anthropic', 'openai', 'google'] as const;
