@@ -1,0 +1,6 @@
+export {
+  createStubGateway,
+  type RecordedGatewayRequest,
+  type StubGateway,
+  type StubGatewayOptions,
+} from './stub-gateway.js';
