@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { registerAdminCommands } from './commands/admin.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerCredentialCommands } from './commands/credential.js';
 import { registerCrewCommands } from './commands/crew.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStartCommand } from './commands/start.js';
@@ -52,5 +54,7 @@ code per kind: 2 invalid input or usage, 3 not logged in, 4 forbidden, 5 not fou
   registerCrewCommands(program, context);
   registerAgentCommands(program, context);
   registerToolsCommands(program, context);
+  registerCredentialCommands(program, context);
+  registerAdminCommands(program, context);
   return program;
 }

@@ -10,6 +10,7 @@ import {
 import { createDatabase, migrate } from '@crewship/db';
 import { createAdaptorServer } from '@hono/node-server';
 import { bindContainerRuntime } from './adapters/container-runtime-binding.js';
+import { bindCredentialVault } from './adapters/credential-vault-binding.js';
 import { createServices } from './adapters/services.js';
 import type { ServerConfig } from './config.js';
 import { loadOrCreateSecrets, prepareDataDir } from './data-dir.js';
@@ -83,6 +84,11 @@ export async function startServer(
     dataDir: config.dataDir,
     containerRuntime,
     statsIntervalMs: config.statsIntervalMs,
+    credentialVault: bindCredentialVault(database, {
+      dataDir: config.dataDir,
+      secrets,
+      logger: logger.child({ component: 'vault' }),
+    }),
     agentTools:
       options.agentTools ??
       createNpmAgentToolsInstaller({

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { hashPassword } from '@crewship/auth';
 import { silentLogger } from '@crewship/contracts';
-import { createDatabase, migrate, migrationStatus } from '@crewship/db';
+import { createDatabase, MIGRATIONS, migrate, migrationStatus } from '@crewship/db';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../src/config.js';
 import { startServer } from '../src/start-server.js';
@@ -97,7 +97,9 @@ describe('migrations', () => {
     older.sqlite
       .prepare('INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)')
       .run('w1', 'u1', 'OWNER', stamp);
-    expect(migrationStatus(older.sqlite).pending).toEqual(['0002_crews']);
+    expect(migrationStatus(older.sqlite).pending).toEqual(
+      MIGRATIONS.slice(1).map((migration) => migration.id),
+    );
     older.close();
 
     const upgraded = await started({}, dataDir);

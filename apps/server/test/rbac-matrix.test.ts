@@ -51,6 +51,15 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/v1/crews/{crew}/exec': 'ADMIN',
   'GET /api/v1/tools': 'VIEWER',
   'POST /api/v1/tools/install': 'ADMIN',
+  'GET /api/v1/credentials': 'VIEWER',
+  'POST /api/v1/credentials': 'ADMIN',
+  'GET /api/v1/credentials/{id}': 'VIEWER',
+  'PATCH /api/v1/credentials/{id}': 'ADMIN',
+  'DELETE /api/v1/credentials/{id}': 'ADMIN',
+  'POST /api/v1/credentials/{id}/rotate': 'ADMIN',
+  'POST /api/v1/credentials/{id}/assign': 'ADMIN',
+  'POST /api/v1/credentials/{id}/unassign': 'ADMIN',
+  'POST /api/v1/admin/reencrypt': 'OWNER',
 };
 
 const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, MANAGER: 3, ADMIN: 4, OWNER: 5 };
@@ -187,6 +196,32 @@ async function prepare(route: string, caller: Caller): Promise<Prepared> {
       return { path: `/api/v1/crews/${await freshCrew()}/exec`, body: { cmd: ['true'] } };
     case 'POST /api/v1/tools/install':
       return { path: '/api/v1/tools/install', body: { tools: ['codex'] } };
+    case 'POST /api/v1/credentials':
+      return {
+        path: '/api/v1/credentials',
+        body: { name: unique('cred'), provider: 'openai', value: 'sk-rbac-0123456789abcdef' },
+      };
+    case 'GET /api/v1/credentials/{id}':
+    case 'PATCH /api/v1/credentials/{id}':
+    case 'DELETE /api/v1/credentials/{id}':
+    case 'POST /api/v1/credentials/{id}/rotate':
+    case 'POST /api/v1/credentials/{id}/assign':
+    case 'POST /api/v1/credentials/{id}/unassign': {
+      const credential = await api('POST', '/api/v1/credentials', {
+        name: unique('cred'),
+        provider: 'openai',
+        value: 'sk-rbac-0123456789abcdef',
+      });
+      const agent = await api('POST', '/api/v1/agents', { crew: await freshCrew(), name: unique('agent') });
+      const body = route.startsWith('PATCH')
+        ? { priority: 1 }
+        : route.endsWith('rotate')
+          ? { value: 'sk-rbac-rotated-0123456789' }
+          : route.endsWith('assign')
+            ? { agents: [agent.id] }
+            : undefined;
+      return { path: route.split(' ')[1]?.replace('{id}', credential.id) ?? '', ...(body ? { body } : {}) };
+    }
     default:
       return { path: route.split(' ')[1] ?? '' };
   }

@@ -12,5 +12,14 @@ export {
   migrationStatus,
 } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
-export { agents, authTokens, crews, users, workspaceMembers, workspaces } from './schema/index.js';
+export {
+  agents,
+  authTokens,
+  credentialAgents,
+  credentials,
+  crews,
+  users,
+  workspaceMembers,
+  workspaces,
+} from './schema/index.js';
 export { isUniqueViolation } from './sqlite-errors.js';

@@ -8,6 +8,7 @@ import {
   bootstrapStatusSchema,
   type CliLoginRequest,
   type CreateAgentRequest,
+  type CreateCredentialRequest,
   type CreateCrewRequest,
   type CreateTokenRequest,
   type CreateUserRequest,
@@ -15,6 +16,7 @@ import {
   CrewshipError,
   containerStatusSchema,
   createdTokenSchema,
+  credentialSchema,
   crewSchema,
   type ErrorKind,
   type ExecOutputEvent,
@@ -38,6 +40,7 @@ import {
   type UpdateCrewRequest,
   type UpdateMemberRequest,
   type UpdateWorkspaceRequest,
+  type updateCredentialRequestSchema,
   userSchema,
   workspaceSchema,
 } from '@crewship/contracts';
@@ -54,6 +57,14 @@ export interface CrewshipClientOptions {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** What `POST /api/v1/admin/reencrypt` answers: how many values were re-sealed, under which key. */
+export const reencryptResultSchema = z.object({
+  reencrypted: z.number().int(),
+  key_id: z.string(),
+  previous_key_id: z.string(),
+});
+export type ReencryptResult = z.infer<typeof reencryptResultSchema>;
 
 const STATUS_KINDS: Record<number, ErrorKind> = {
   400: 'invalid_input',
@@ -390,6 +401,29 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
       /** One file of the agent's output directory, as bytes. */
       fileContent: (reference: string, path: string) =>
         bytes(`/api/v1/agents/${encode(reference)}/files/content?path=${encode(path)}`),
+    },
+    /** Credentials of the workspace: values go in (create, rotate) and never come back, only `last4`. */
+    credentials: {
+      list: () => call('GET', '/api/v1/credentials', items(credentialSchema)),
+      /** By id or name. */
+      get: (reference: string) => call('GET', `/api/v1/credentials/${encode(reference)}`, credentialSchema),
+      create: (input: CreateCredentialRequest) =>
+        call('POST', '/api/v1/credentials', credentialSchema, input),
+      update: (reference: string, input: z.input<typeof updateCredentialRequestSchema>) =>
+        call('PATCH', `/api/v1/credentials/${encode(reference)}`, credentialSchema, input),
+      delete: (reference: string) => call('DELETE', `/api/v1/credentials/${encode(reference)}`, null),
+      /** Replaces the value (Admin). */
+      rotate: (reference: string, value: string) =>
+        call('POST', `/api/v1/credentials/${encode(reference)}/rotate`, credentialSchema, { value }),
+      /** Agents by id or slug. */
+      assign: (reference: string, agents: readonly string[]) =>
+        call('POST', `/api/v1/credentials/${encode(reference)}/assign`, credentialSchema, { agents }),
+      unassign: (reference: string, agents: readonly string[]) =>
+        call('POST', `/api/v1/credentials/${encode(reference)}/unassign`, credentialSchema, { agents }),
+    },
+    admin: {
+      /** Rotates the server's ENCRYPTION_KEY and re-encrypts every credential (Owner of the first workspace). */
+      reencrypt: () => call('POST', '/api/v1/admin/reencrypt', reencryptResultSchema),
     },
     tools: {
       list: () => call('GET', '/api/v1/tools', items(agentToolSchema)),

@@ -3,4 +3,6 @@ export {
   type CrewshipClientOptions,
   createCrewshipClient,
   type NdjsonStream,
+  type ReencryptResult,
+  reencryptResultSchema,
 } from './crewship-client.js';

@@ -3,6 +3,7 @@ import type {
   AccountService,
   AgentService,
   AgentToolsInstaller,
+  CredentialVault,
   CrewService,
   Logger,
   WorkspaceService,
@@ -11,6 +12,7 @@ import { createSqliteCrewServices } from '@crewship/crews';
 import { type CrewshipDatabase, migrationStatus } from '@crewship/db';
 import { toolsForAgents } from './agent-tools-for-agents.js';
 import type { BoundContainerRuntime } from './container-runtime-binding.js';
+import type { CredentialVaultBinding, EncryptionKeyService } from './credential-vault-binding.js';
 import { type CrewContainerService, createCrewContainerService } from './crew-container-service.js';
 import { createInMemoryStatsSink, createStatsCollector, type StatsCollector } from './stats-collector.js';
 
@@ -27,6 +29,8 @@ export interface ServerServices {
   agents: AgentService;
   containers: CrewContainerService;
   tools: AgentToolsInstaller;
+  credentials: CredentialVault;
+  encryption: EncryptionKeyService;
   readiness(): Readiness;
 }
 
@@ -39,6 +43,7 @@ export interface ServiceOptions {
   containerRuntime: BoundContainerRuntime;
   statsIntervalMs: number;
   agentTools: AgentToolsInstaller;
+  credentialVault: CredentialVaultBinding;
 }
 
 /** Background work behind the services: started after migrations, stopped on shutdown. */
@@ -130,6 +135,8 @@ export function createServices(
     agents: crewServices.agents,
     containers,
     tools: options.agentTools,
+    credentials: options.credentialVault.vault,
+    encryption: options.credentialVault.encryption,
     readiness() {
       const checks: Readiness['checks'] = {};
       try {

@@ -76,6 +76,17 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
 
   'GET /api/v1/tools': inWorkspace('VIEWER'),
   'POST /api/v1/tools/install': inWorkspace('ADMIN'),
+
+  'GET /api/v1/credentials': inWorkspace('VIEWER'),
+  'POST /api/v1/credentials': inWorkspace('ADMIN'),
+  'GET /api/v1/credentials/:id': inWorkspace('VIEWER'),
+  'PATCH /api/v1/credentials/:id': inWorkspace('ADMIN'),
+  'DELETE /api/v1/credentials/:id': inWorkspace('ADMIN'),
+  'POST /api/v1/credentials/:id/rotate': inWorkspace('ADMIN'),
+  'POST /api/v1/credentials/:id/assign': inWorkspace('ADMIN'),
+  'POST /api/v1/credentials/:id/unassign': inWorkspace('ADMIN'),
+  // Server-wide: the binding also requires OWNER in the server's first workspace.
+  'POST /api/v1/admin/reencrypt': inWorkspace('OWNER'),
 };
 
 export function policyFor(method: string, path: string): RoutePolicy | undefined {

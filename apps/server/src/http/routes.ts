@@ -47,6 +47,7 @@ import {
 } from '@crewship/contracts';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { buildCredentialRoutes } from './credential-routes.js';
 import { type AnyRoute, defineRoute } from './define-route.js';
 import { ndjsonResponse } from './ndjson-response.js';
 import { clearSessionCookie, writeSessionCookie } from './session-cookie.js';
@@ -528,6 +529,7 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
       handler: async ({ body, services }) =>
         ndjsonResponse(installEvents(services.tools, body.tools), () => {}),
     }),
+    ...buildCredentialRoutes(),
   ];
   return routes;
 }

@@ -1,5 +1,6 @@
 import { accountsMigration } from './0001-accounts.js';
 import { crewsMigration } from './0002-crews.js';
+import { credentialsMigration } from './0003-credentials.js';
 import { journalMigration } from './0004-journal.js';
 
 export interface Migration {
@@ -8,4 +9,9 @@ export interface Migration {
 }
 
 /** Every migration in order. Append only: never edit or reorder a shipped migration. */
-export const MIGRATIONS: readonly Migration[] = [accountsMigration, crewsMigration, journalMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  accountsMigration,
+  crewsMigration,
+  credentialsMigration,
+  journalMigration,
+];

@@ -1,2 +1,3 @@
 export { authTokens, users, workspaceMembers, workspaces } from './accounts.js';
+export { credentialAgents, credentials } from './credentials.js';
 export { agents, crews } from './crews.js';

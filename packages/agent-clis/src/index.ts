@@ -1,0 +1,6 @@
+export {
+  type AgentConfigFile,
+  type AgentEnvironment,
+  type AgentEnvironmentInput,
+  agentEnvironment,
+} from './agent-environment.js';
