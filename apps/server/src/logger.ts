@@ -6,6 +6,8 @@ export interface JsonLoggerOptions {
   level: LogLevel;
   write?: (line: string) => void;
   now?: () => Date;
+  /** Applied to each serialized line before it is written (credential redaction). */
+  scrub?: (line: string) => string;
 }
 
 function serialize(value: unknown): unknown {
@@ -22,7 +24,8 @@ export function createJsonLogger(options: JsonLoggerOptions, bindings: LogFields
     if (ORDER[level] < threshold) return;
     const record: Record<string, unknown> = { time: now().toISOString(), level, msg: message, ...bindings };
     for (const [key, value] of Object.entries(fields ?? {})) record[key] = serialize(value);
-    write(`${JSON.stringify(record)}\n`);
+    const line = JSON.stringify(record);
+    write(`${options.scrub ? options.scrub(line) : line}\n`);
   };
   return {
     debug: (message, fields) => log('debug', message, fields),

@@ -32,6 +32,8 @@ export interface StartServerOptions {
   containerRuntime?: ContainerRuntime;
   /** Replaces the npm installer of agent CLIs (tests inject the fake one). */
   agentTools?: AgentToolsInstaller;
+  /** With an injected `containerRuntime`: attach the sealed path (gateway socket + sidecar) to it too. */
+  sealedPath?: boolean;
 }
 
 function listenError(error: NodeJS.ErrnoException, config: ServerConfig): CrewshipError {
@@ -61,7 +63,10 @@ export async function startServer(
   config: ServerConfig,
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
-  const logger = options.logger ?? createJsonLogger({ level: config.logLevel });
+  // Log lines pass the server's scrubber once the services (and the credential values) are up.
+  let scrubLine = (line: string) => line;
+  const logger =
+    options.logger ?? createJsonLogger({ level: config.logLevel, scrub: (line) => scrubLine(line) });
   prepareDataDir(config.dataDir);
   const secrets = loadOrCreateSecrets(config.dataDir, logger);
   const database = createDatabase({ file: join(config.dataDir, 'crewship.db') });
@@ -75,6 +80,7 @@ export async function startServer(
   let shuttingDown = false;
   const containerRuntime = await bindContainerRuntime(config, logger, {
     runtime: options.containerRuntime,
+    sealedPath: options.sealedPath,
   });
   const { services, lifecycle } = createServices(database, {
     tokenSecret: secrets.sessionSecret,
@@ -89,6 +95,13 @@ export async function startServer(
       secrets,
       logger: logger.child({ component: 'vault' }),
     }),
+    toolsDir: join(config.dataDir, 'tools'),
+    sealedPath: {
+      upstreams: config.upstreams,
+      egressResolve: config.egressResolve,
+      journalBodies: config.journalLlmBodies,
+      sidecarBundle: config.sidecarBundle,
+    },
     agentTools:
       options.agentTools ??
       createNpmAgentToolsInstaller({
@@ -97,6 +110,7 @@ export async function startServer(
         logger,
       }),
   });
+  scrubLine = services.scrub;
   try {
     await lifecycle.start();
   } catch (error) {

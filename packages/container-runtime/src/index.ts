@@ -15,6 +15,13 @@ export {
   type DockerContainerRuntimeOptions,
 } from './docker/docker-container-runtime.js';
 export { createExecHandle } from './exec-handle.js';
-export { AGENT_UID, agentExecUser, agentGroupId, type CrewHostPaths, crewHostPaths } from './host-layout.js';
+export {
+  AGENT_UID,
+  agentExecUser,
+  agentGroupId,
+  type CrewHostPaths,
+  crewHostPaths,
+  SIDECAR_UID,
+} from './host-layout.js';
 export { imageExists } from './image-exists.js';
 export { createLineSplitter, MAX_LINE_BYTES } from './line-splitter.js';

@@ -14,12 +14,19 @@ interface RuntimeExtras {
 export interface BindingOverrides {
   /** Used instead of the configured runtime. */
   runtime?: ContainerRuntime | undefined;
+  /** Attach the sealed path to the injected runtime too (a real Docker runtime built by a test). */
+  sealedPath?: boolean | undefined;
   detect?: typeof detectDockerEngine;
   createDocker?: typeof createDockerRuntimeAdapter;
 }
 
 export interface BoundContainerRuntime {
   binding: ContainerRuntimeBinding;
+  /**
+   * Whether crew containers get the sealed path (gateway socket + sidecar): always for the configured
+   * Docker runtime; for an injected one only when asked (the fake runtime runs commands on the host).
+   */
+  sealedPath: boolean;
   /**
    * Adopts containers of known crews and removes orphans, when the implementation can. A container of
    * a workspace this server does not know belongs to another Crewship on the same engine: it is kept.
@@ -51,6 +58,7 @@ export async function bindContainerRuntime(
   const runtime = binding.runtime as (ContainerRuntime & RuntimeExtras) | undefined;
   return {
     binding,
+    sealedPath: Boolean(binding.runtime) && (overrides.runtime ? overrides.sealedPath === true : true),
     async reconcile(known) {
       if (!runtime?.reconcile) return;
       try {

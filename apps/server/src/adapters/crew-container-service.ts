@@ -55,6 +55,10 @@ export interface CrewContainerServiceOptions {
   logger: Logger;
   /** Called before a crew container starts with the crew's agents, e.g. to install their CLIs. */
   beforeStart?(crew: Crew, agents: readonly Agent[]): Promise<void>;
+  /** Called whenever a running container is about to be used (idempotent): the sealed path attaches here. */
+  afterStart?(crew: Crew, container: CrewContainer): Promise<void>;
+  /** What an agent's commands run with: environment and the config files written before each run. */
+  agentSetup?(crew: Crew, agent: Agent, container: CrewContainer): Promise<{ env: Record<string, string> }>;
 }
 
 const ROOT_USER = '0:0';
@@ -116,6 +120,7 @@ export function createCrewContainerService(options: CrewContainerServiceOptions)
     await options.beforeStart?.(crew, members);
     const started = performance.now();
     const container = await runtime().ensureCrewContainer(spec);
+    await options.afterStart?.(crew, container);
     logger.info('crew container running', {
       crewId: crew.id,
       container: container.name,
@@ -169,8 +174,15 @@ export function createCrewContainerService(options: CrewContainerServiceOptions)
         }
       }
       const status = await containers.status(crew.id);
-      const container =
-        status.state === 'running' && status.container ? status.container : await ensure(context, crew);
+      let container: CrewContainer;
+      if (status.state === 'running' && status.container) {
+        container = status.container;
+        await options.afterStart?.(crew, container);
+      } else {
+        container = await ensure(context, crew);
+      }
+      const agentEnv =
+        agent && options.agentSetup ? (await options.agentSetup(crew, agent, container)).env : {};
       let user = ROOT_USER;
       if (request.user === 'agent') {
         user = agent ? agentExecUser((await specFor(context, crew)).spec, agent.slug) : AGENT_USER;
@@ -178,7 +190,7 @@ export function createCrewContainerService(options: CrewContainerServiceOptions)
       const handle = containers.exec(container, {
         cmd: request.cmd,
         user,
-        ...(request.env ? { env: request.env } : {}),
+        env: { ...agentEnv, ...request.env },
         ...(request.cwd ? { cwd: request.cwd } : {}),
         ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
         ...(request.timeout_ms !== undefined ? { timeoutMs: request.timeout_ms } : {}),

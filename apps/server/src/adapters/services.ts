@@ -1,19 +1,29 @@
 import { createSqliteAccountService, createSqliteWorkspaceService } from '@crewship/auth';
 import type {
   AccountService,
+  Agent,
   AgentService,
   AgentToolsInstaller,
   CredentialVault,
+  Crew,
+  CrewContainer,
   CrewService,
+  LlmProvider,
   Logger,
   WorkspaceService,
 } from '@crewship/contracts';
 import { createSqliteCrewServices } from '@crewship/crews';
 import { type CrewshipDatabase, migrationStatus } from '@crewship/db';
+import { createSqliteJournal } from '@crewship/journal';
+import { createLlmGateway } from '@crewship/llm-gateway';
+import { createAgentSetup } from './agent-setup.js';
 import { toolsForAgents } from './agent-tools-for-agents.js';
 import type { BoundContainerRuntime } from './container-runtime-binding.js';
 import type { CredentialVaultBinding, EncryptionKeyService } from './credential-vault-binding.js';
 import { type CrewContainerService, createCrewContainerService } from './crew-container-service.js';
+import { createSealedPath } from './sealed-path.js';
+import { createSecretScrubber } from './secret-scrubber.js';
+import { installSidecarBundle, locateSidecarBundle } from './sidecar-bundle.js';
 import { createInMemoryStatsSink, createStatsCollector, type StatsCollector } from './stats-collector.js';
 
 export interface Readiness {
@@ -31,6 +41,8 @@ export interface ServerServices {
   tools: AgentToolsInstaller;
   credentials: CredentialVault;
   encryption: EncryptionKeyService;
+  /** Redacts credential shapes and stored credential values (logs, error messages, exec output). */
+  scrub(text: string): string;
   readiness(): Readiness;
 }
 
@@ -44,6 +56,14 @@ export interface ServiceOptions {
   statsIntervalMs: number;
   agentTools: AgentToolsInstaller;
   credentialVault: CredentialVaultBinding;
+  /** Mounted at /opt/crewship; the sidecar bundle is copied into it. */
+  toolsDir: string;
+  sealedPath: {
+    upstreams: Record<LlmProvider, string>;
+    egressResolve: Record<string, string>;
+    journalBodies: boolean;
+    sidecarBundle: string | undefined;
+  };
 }
 
 /** Background work behind the services: started after migrations, stopped on shutdown. */
@@ -66,6 +86,37 @@ export function createServices(
       })
     : undefined;
   const containerLogger = options.logger.child({ component: 'crew-containers' });
+  const vault = options.credentialVault.vault;
+  const scrubber = createSecretScrubber(vault, () => crewServices.allWorkspaceIds(), options.logger);
+  const journal = createSqliteJournal({ database, scrub: scrubber.scrub });
+  const findAgentInCrew = database.sqlite.prepare<[string, string], { id: string; slug: string }>(
+    'SELECT id, slug FROM agents WHERE crew_id = ? AND slug = ?',
+  );
+  const meteringLogger = options.logger.child({ component: 'metering' });
+  const gateway = createLlmGateway({
+    vault,
+    findAgent: async (crewId, slug) => findAgentInCrew.get(crewId, slug) ?? null,
+    // Paymaster consumes these later; until then they are logged.
+    metering: { record: (event) => meteringLogger.debug('llm usage', { ...event }) },
+    journal,
+    logger: options.logger.child({ component: 'llm-gateway' }),
+    upstreams: options.sealedPath.upstreams,
+    resolveHosts: options.sealedPath.egressResolve,
+    journalBodies: options.sealedPath.journalBodies,
+  });
+  const sealedPath =
+    binding.runtime && options.containerRuntime.sealedPath
+      ? createSealedPath({
+          gateway,
+          runtime: binding.runtime,
+          dataDir: options.dataDir,
+          logger: containerLogger,
+        })
+      : undefined;
+  const agentSetup = createAgentSetup(() => {
+    if (!binding.runtime) throw new Error('no container runtime');
+    return binding.runtime;
+  });
   const containers = createCrewContainerService({
     crews: crewServices.crews,
     agents: crewServices.agents,
@@ -79,9 +130,19 @@ export function createServices(
         containerLogger.info('agent tools', { crewId: crew.id, progress: line }),
       );
     },
+    async afterStart(crew, container) {
+      await sealedPath?.attach(crew, container);
+    },
+    ...(sealedPath
+      ? { agentSetup: (_crew: Crew, agent: Agent, container: CrewContainer) => agentSetup(agent, container) }
+      : {}),
   });
   const lifecycle: ServiceLifecycle = {
     async start() {
+      await scrubber.refresh();
+      if (sealedPath) {
+        await installSidecarBundle(locateSidecarBundle(options.sealedPath.sidecarBundle), options.toolsDir);
+      }
       await options.containerRuntime.reconcile({
         crewIds: new Set(crewServices.allCrewIds()),
         workspaceIds: new Set(crewServices.allWorkspaceIds()),
@@ -90,6 +151,7 @@ export function createServices(
     },
     async stop() {
       stats?.stop();
+      await (sealedPath ? sealedPath.close() : gateway.close());
       await options.containerRuntime.close();
     },
   };
@@ -118,11 +180,31 @@ export function createServices(
   };
   const crews: CrewService = {
     ...crewServices.crews,
+    async update(context, reference, input) {
+      const crew = await crewServices.crews.update(context, reference, input);
+      sealedPath?.update(crew);
+      return crew;
+    },
     async delete(context, reference) {
       const crew = await crewServices.crews.get(context, reference);
       await crewServices.crews.delete(context, crew.id);
+      await sealedPath?.detach(crew.id);
       await removeContainers([crew.id]);
     },
+  };
+  // The scrubber knows every stored value: rebuild it whenever one appears, changes or goes.
+  const refreshing =
+    <Args extends unknown[], Result>(verb: (...args: Args) => Promise<Result>) =>
+    async (...args: Args): Promise<Result> => {
+      const result = await verb(...args);
+      await scrubber.refresh();
+      return result;
+    };
+  const credentials: CredentialVault = {
+    ...vault,
+    create: refreshing(vault.create),
+    rotate: refreshing(vault.rotate),
+    delete: refreshing(vault.delete),
   };
   const services: ServerServices = {
     accounts: createSqliteAccountService(database, {
@@ -135,7 +217,8 @@ export function createServices(
     agents: crewServices.agents,
     containers,
     tools: options.agentTools,
-    credentials: options.credentialVault.vault,
+    credentials,
+    scrub: scrubber.scrub,
     encryption: options.credentialVault.encryption,
     readiness() {
       const checks: Readiness['checks'] = {};

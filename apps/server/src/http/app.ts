@@ -37,8 +37,10 @@ const PARAM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Env = { Variables: { requestId: string } };
 
-function problemResponse(c: Context, error: CrewshipError): Response {
+/** Error details can quote input or upstream text, so they pass the scrubber like every other output. */
+function problemResponse(c: Context, error: CrewshipError, scrub: (text: string) => string): Response {
   const problem = toProblem(error);
+  problem.detail = scrub(problem.detail);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (error.kind === 'rate_limited' && error.details?.retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(error.details.retryAfterSeconds);
@@ -132,6 +134,7 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
         problemResponse(
           c,
           new CrewshipError('too_large', `request body exceeds the limit of ${maxSize} bytes`),
+          services.scrub,
         ),
     });
   const defaultBodyLimit = limitBody(options.bodyLimitBytes);
@@ -251,13 +254,17 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
   }
 
   app.notFound((c) =>
-    problemResponse(c, new CrewshipError('not_found', `no route for ${c.req.method} ${c.req.path}`)),
+    problemResponse(
+      c,
+      new CrewshipError('not_found', `no route for ${c.req.method} ${c.req.path}`),
+      services.scrub,
+    ),
   );
   app.onError((error, c) => {
-    if (isCrewshipError(error)) return problemResponse(c, error);
+    if (isCrewshipError(error)) return problemResponse(c, error, services.scrub);
     const requestId = c.get('requestId') ?? 'unknown';
     logger.error('unhandled error', { requestId, error });
-    return problemResponse(c, internalError(requestId));
+    return problemResponse(c, internalError(requestId), services.scrub);
   });
 
   return {

@@ -57,8 +57,9 @@ const bootstrapResultSchema = z.object({ user: userSchema, workspace: workspaceS
 /** Room for the largest valid exec request, JSON-escaped. */
 const EXEC_BODY_LIMIT_BYTES = 2 * (EXEC_MAX_ARGS * EXEC_MAX_ARG_BYTES + EXEC_MAX_STDIN_BYTES);
 
-async function* execEvents(handle: ExecHandle) {
-  for await (const line of handle) yield line;
+/** Output lines pass the scrubber: an exec can print a credential it found in the container. */
+async function* execEvents(handle: ExecHandle, scrub: (text: string) => string) {
+  for await (const line of handle) yield { stream: line.stream, line: scrub(line.line) };
   const result = await handle.result;
   yield {
     exit_code: result.exitCode,
@@ -472,7 +473,7 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
         request.addEventListener('abort', onDisconnect, { once: true });
         const handle = await services.containers.exec(workspace, params.crew ?? '', body, cancel.signal);
         handle.result.finally(() => request.removeEventListener('abort', onDisconnect)).catch(() => {});
-        return ndjsonResponse(execEvents(handle), onDisconnect);
+        return ndjsonResponse(execEvents(handle, services.scrub), onDisconnect);
       },
     }),
     defineRoute({

@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { crewHostPaths, SIDECAR_UID } from '@crewship/container-runtime';
+import {
+  type ContainerRuntime,
+  type Crew,
+  type CrewContainer,
+  GATEWAY_SOCKET_DIR,
+  GATEWAY_SOCKET_PATH,
+  type Logger,
+  SIDECAR_BUNDLE_PATH,
+  SIDECAR_HOST,
+  SIDECAR_PORT,
+  SIDECAR_USER,
+  type SidecarStartConfig,
+} from '@crewship/contracts';
+import type { CrewGateway, LlmGateway } from '@crewship/llm-gateway';
+
+const NODE = '/opt/crewship/node/bin/node';
+const PID_FILE = `${GATEWAY_SOCKET_DIR}/sidecar.pid`;
+/** Starts the sidecar with its pid on record, so a later server can stop a sidecar it did not start. */
+const START_SIDECAR = `echo $$ > ${PID_FILE}; exec ${NODE} ${SIDECAR_BUNDLE_PATH}`;
+const STOP_OLD_SIDECAR = `p=$(cat ${PID_FILE} 2>/dev/null) && kill "$p" 2>/dev/null; rm -f ${PID_FILE}; true`;
+const HEALTH_PROBE = `require('http').get('http://${SIDECAR_HOST}:${SIDECAR_PORT}/health', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))`;
+const HEALTH_WAIT_MS = 10_000;
+const RESTART_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
+/** A sidecar that ran this long before dying restarts at the shortest delay again. */
+const STABLE_AFTER_MS = 60_000;
+
+export interface SealedPathOptions {
+  gateway: LlmGateway;
+  runtime: ContainerRuntime;
+  dataDir: string;
+  logger: Logger;
+}
+
+/** Wires each running crew container to the gateway: its socket served, its sidecar kept running. */
+export interface SealedPath {
+  /** Idempotent: cheap when the crew's socket is served and its sidecar runs in this container. */
+  attach(crew: Crew, container: CrewContainer): Promise<void>;
+  /** Network mode or allowlist changed. */
+  update(crew: Crew): void;
+  detach(crewId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Attachment {
+  gateway: CrewGateway;
+  containerId: string | null;
+  sidecar: { stop(): void; ready: Promise<void> } | null;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+export function createSealedPath(options: SealedPathOptions): SealedPath {
+  const { gateway, runtime, logger } = options;
+  const attachments = new Map<string, Attachment>();
+  const pending = new Map<string, Promise<void>>();
+  let closed = false;
+
+  async function run(container: CrewContainer, script: string, user = SIDECAR_USER) {
+    const handle = runtime.exec(container, { cmd: ['sh', '-c', script], user, timeoutMs: 10_000 });
+    for await (const _ of handle) {
+      // output is not needed
+    }
+    return (await handle.result).exitCode;
+  }
+
+  async function waitHealthy(container: CrewContainer, dead: () => boolean): Promise<void> {
+    const deadline = Date.now() + HEALTH_WAIT_MS;
+    while (Date.now() < deadline && !dead()) {
+      const handle = runtime.exec(container, {
+        cmd: [NODE, '-e', HEALTH_PROBE],
+        user: SIDECAR_USER,
+        timeoutMs: 3000,
+      });
+      for await (const _ of handle) {
+        // nothing to read
+      }
+      if ((await handle.result).exitCode === 0) return;
+      await sleep(100);
+    }
+    throw new Error(
+      dead()
+        ? 'the sidecar exited during start'
+        : `the sidecar did not answer /health within ${HEALTH_WAIT_MS} ms`,
+    );
+  }
+
+  function superviseSidecar(crew: Crew, container: CrewContainer, token: string) {
+    const log = logger.child({ crewId: crew.id, component: 'sidecar' });
+    let stopped = false;
+    let current: AbortController | undefined;
+    let exits = 0;
+    const config: SidecarStartConfig = {
+      socketPath: GATEWAY_SOCKET_PATH,
+      token,
+      host: SIDECAR_HOST,
+      port: SIDECAR_PORT,
+    };
+
+    const startOnce = () => {
+      current = new AbortController();
+      const began = Date.now();
+      const handle = runtime.exec(container, {
+        cmd: ['sh', '-c', START_SIDECAR],
+        user: SIDECAR_USER,
+        env: { HOME: '/tmp' },
+        stdin: `${JSON.stringify(config)}\n`,
+        signal: current.signal,
+      });
+      const done = (async () => {
+        for await (const line of handle)
+          log.debug('sidecar output', { stream: line.stream, line: line.line });
+        const result = await handle.result.catch((error: unknown) => ({
+          exitCode: -1,
+          error: String(error),
+        }));
+        return { ...result, ranMs: Date.now() - began };
+      })();
+      return done;
+    };
+
+    const loop = async (first: ReturnType<typeof startOnce>) => {
+      let ending = first;
+      while (true) {
+        const outcome = await ending;
+        if (stopped || closed) return;
+        const status = await runtime.status(crew.id).catch(() => null);
+        if (status?.state !== 'running' || status.container?.id !== container.id) {
+          log.info('sidecar ended with its container');
+          return;
+        }
+        exits = outcome.ranMs > STABLE_AFTER_MS ? 0 : exits + 1;
+        const delay = RESTART_DELAYS_MS[Math.min(exits, RESTART_DELAYS_MS.length - 1)] ?? 30_000;
+        log.warn('sidecar exited; restarting', { exitCode: outcome.exitCode, restartInMs: delay });
+        await sleep(delay);
+        if (stopped || closed) return;
+        ending = startOnce();
+      }
+    };
+
+    const ready = (async () => {
+      await run(container, STOP_OLD_SIDECAR);
+      let ended = false;
+      const first = startOnce();
+      void first.then(() => {
+        ended = true;
+      });
+      await waitHealthy(container, () => ended);
+      void loop(first);
+      log.info('sidecar running', { container: container.name });
+    })();
+    return {
+      ready,
+      stop() {
+        stopped = true;
+        current?.abort();
+      },
+    };
+  }
+
+  async function attachNow(crew: Crew, container: CrewContainer): Promise<void> {
+    let attachment = attachments.get(crew.id);
+    if (!attachment) {
+      const paths = crewHostPaths(options.dataDir, crew.id);
+      const crewGateway = await gateway.serveCrew(
+        {
+          crewId: crew.id,
+          workspaceId: crew.workspace_id,
+          networkMode: crew.network_mode,
+          allowedDomains: crew.allowed_domains,
+        },
+        { path: paths.gatewaySocket, uid: SIDECAR_UID, gid: SIDECAR_UID },
+        randomBytes(32).toString('base64url'),
+      );
+      attachment = { gateway: crewGateway, containerId: null, sidecar: null };
+      attachments.set(crew.id, attachment);
+    }
+    if (attachment.containerId === container.id && attachment.sidecar) {
+      await attachment.sidecar.ready;
+      return;
+    }
+    attachment.sidecar?.stop();
+    const sidecar = superviseSidecar(crew, container, attachment.gateway.token);
+    attachment.sidecar = sidecar;
+    attachment.containerId = container.id;
+    try {
+      await sidecar.ready;
+    } catch (error) {
+      sidecar.stop();
+      attachment.sidecar = null;
+      attachment.containerId = null;
+      throw error;
+    }
+  }
+
+  return {
+    attach(crew, container) {
+      const inFlight = pending.get(crew.id);
+      if (inFlight) return inFlight;
+      const attaching = attachNow(crew, container).finally(() => pending.delete(crew.id));
+      pending.set(crew.id, attaching);
+      return attaching;
+    },
+
+    update(crew) {
+      attachments
+        .get(crew.id)
+        ?.gateway.update({ networkMode: crew.network_mode, allowedDomains: crew.allowed_domains });
+    },
+
+    async detach(crewId) {
+      const attachment = attachments.get(crewId);
+      if (!attachment) return;
+      attachments.delete(crewId);
+      attachment.sidecar?.stop();
+      await attachment.gateway.close();
+    },
+
+    async close() {
+      closed = true;
+      for (const attachment of attachments.values()) attachment.sidecar?.stop();
+      attachments.clear();
+      await gateway.close();
+    },
+  };
+}

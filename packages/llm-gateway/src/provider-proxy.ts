@@ -1,0 +1,432 @@
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream';
+import {
+  brotliDecompressSync,
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  gunzipSync,
+  inflateSync,
+} from 'node:zlib';
+import {
+  agentSlugFromDummyKey,
+  type LlmProvider,
+  type LlmUsage,
+  MAX_PROXY_BODY_BYTES,
+  type SelectedCredential,
+} from '@crewship/contracts';
+import { z } from 'zod';
+import { appendJournal, type CrewState, type GatewayContext } from './gateway-context.js';
+import {
+  clientResponseHeaders,
+  credentialProviderFor,
+  dummyKeyOf,
+  injectCredential,
+  isOAuthCredential,
+  providerErrorBody,
+  stripKeyParameter,
+  upstreamRequestHeaders,
+} from './provider-wire.js';
+import { readBody } from './read-body.js';
+import { UsageTracker } from './usage-tracker.js';
+
+const JOURNALED_BODY_CHARS = 64 * 1024;
+const requestFieldsSchema = z.looseObject({
+  model: z.string().max(256).optional().catch(undefined),
+  stream: z.boolean().optional().catch(undefined),
+});
+
+function sendProviderError(
+  response: ServerResponse,
+  provider: LlmProvider,
+  status: number,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const body = providerErrorBody(provider, status, message);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...extraHeaders,
+  });
+  response.end(body);
+}
+
+function decodedRequestBody(body: Buffer, encoding: string | undefined): Buffer | null {
+  const options = { maxOutputLength: MAX_PROXY_BODY_BYTES * 4 };
+  try {
+    switch ((encoding ?? 'identity').trim().toLowerCase()) {
+      case 'identity':
+      case '':
+        return body;
+      case 'gzip':
+      case 'x-gzip':
+        return gunzipSync(body, options);
+      case 'deflate':
+        return inflateSync(body, options);
+      case 'br':
+        return brotliDecompressSync(body, options);
+      default:
+        return null;
+    }
+  } catch {
+    return null;
+  }
+}
+
+interface RequestFacts {
+  model: string | null;
+  stream: boolean;
+  text: string | null;
+}
+
+function requestFacts(
+  provider: LlmProvider,
+  path: string,
+  body: Buffer,
+  encoding: string | undefined,
+): RequestFacts {
+  const decoded = body.length > 0 ? decodedRequestBody(body, encoding) : null;
+  const text = decoded ? decoded.toString('utf8') : null;
+  let fields: z.infer<typeof requestFieldsSchema> = {};
+  if (text) {
+    try {
+      const parsed = requestFieldsSchema.safeParse(JSON.parse(text));
+      if (parsed.success) fields = parsed.data;
+    } catch {
+      // Not JSON: no model to read.
+    }
+  }
+  let model = fields.model ?? null;
+  let stream = fields.stream === true;
+  if (provider === 'google') {
+    const match = /\/models\/([^/:?]+)(?::([A-Za-z]+))?/.exec(path);
+    if (match) {
+      try {
+        model = decodeURIComponent(match[1]!);
+      } catch {
+        model = match[1]!;
+      }
+      stream ||= match[2] === 'streamGenerateContent';
+    }
+  }
+  return { model, stream, text };
+}
+
+/** Feeds the usage tracker with the response body, decompressing on the side when upstream compressed it. */
+class ResponseObserver {
+  readonly #tracker: UsageTracker;
+  readonly #decoder: NodeJS.ReadWriteStream | null;
+  readonly #decoded: Promise<void>;
+  #captured = '';
+  readonly #capture: boolean;
+
+  constructor(provider: LlmProvider, response: IncomingMessage, capture: boolean) {
+    this.#tracker = new UsageTracker(provider, { contentType: response.headers['content-type'] });
+    this.#capture = capture;
+    const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
+    const decoder =
+      encoding === 'gzip' || encoding === 'x-gzip'
+        ? createGunzip()
+        : encoding === 'deflate'
+          ? createInflate()
+          : encoding === 'br'
+            ? createBrotliDecompress()
+            : null;
+    this.#decoder = decoder;
+    this.#decoded = decoder
+      ? new Promise((resolve) => {
+          decoder.on('data', (chunk: Buffer) => this.#observe(chunk));
+          decoder.once('end', () => resolve());
+          decoder.once('error', () => resolve());
+          decoder.once('close', () => resolve());
+        })
+      : Promise.resolve();
+  }
+
+  get streamed(): boolean {
+    return this.#tracker.streamed;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.#decoder) this.#decoder.write(chunk);
+    else this.#observe(chunk);
+  }
+
+  async finish(): Promise<{ usage: LlmUsage; body: string }> {
+    if (this.#decoder) {
+      this.#decoder.end();
+      await this.#decoded;
+    }
+    return { usage: this.#tracker.end(), body: this.#captured };
+  }
+
+  #observe(chunk: Buffer): void {
+    this.#tracker.push(chunk);
+    if (this.#capture && this.#captured.length < JOURNALED_BODY_CHARS) {
+      this.#captured += chunk.toString('utf8').slice(0, JOURNALED_BODY_CHARS - this.#captured.length);
+    }
+  }
+}
+
+interface CallRecord {
+  selected: SelectedCredential;
+  status: number | null;
+  usage: LlmUsage;
+  streamed: boolean;
+  durationMs: number;
+  error?: string;
+  responseBody?: string;
+}
+
+const ZERO_USAGE: LlmUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+interface CallContext {
+  provider: LlmProvider;
+  path: string;
+  slug: string;
+  agentId: string;
+  facts: RequestFacts;
+}
+
+/** One metering event (when upstream answered) and one `llm.call` entry per upstream call; never the key. */
+function recordCall(context: GatewayContext, crew: CrewState, call: CallContext, result: CallRecord): void {
+  const { provider, facts } = call;
+  const billingMode = isOAuthCredential(provider, result.selected) ? 'subscription' : 'api';
+  const credentialId = result.selected.credential.id;
+  const durationMs = Math.round(result.durationMs);
+  if (result.status !== null) {
+    try {
+      context.metering.record({
+        at: new Date().toISOString(),
+        workspaceId: crew.workspaceId,
+        crewId: crew.crewId,
+        agentId: call.agentId,
+        credentialId,
+        provider,
+        model: facts.model,
+        usage: result.usage,
+        status: result.status,
+        streamed: result.streamed,
+        durationMs,
+        billingMode,
+      });
+    } catch (error) {
+      crew.logger.error('metering sink failed', { error: String(error) });
+    }
+  }
+  const model = facts.model ?? 'unknown-model';
+  const summary =
+    result.status === null
+      ? `${provider} ${model} failed: ${result.error ?? 'no response'}`
+      : `${provider} ${model} ${result.status} ${result.usage.inputTokens}+${result.usage.outputTokens} tokens`;
+  const payload: Record<string, unknown> = {
+    provider,
+    model: facts.model,
+    path: call.path,
+    status: result.status,
+    usage: result.usage,
+    durationMs,
+    streamed: result.streamed,
+    credentialId,
+    billingMode,
+  };
+  if (result.error) payload.error = result.error;
+  if (context.journalBodies) {
+    payload.requestBody = facts.text?.slice(0, JOURNALED_BODY_CHARS) ?? null;
+    payload.responseBody = result.responseBody ?? null;
+  }
+  appendJournal(context, {
+    workspaceId: crew.workspaceId,
+    crewId: crew.crewId,
+    agentId: call.agentId,
+    entryType: 'llm.call',
+    severity:
+      result.status === null || result.status >= 500 ? 'error' : result.status >= 400 ? 'warn' : 'info',
+    actor: `agent:${call.slug}`,
+    summary,
+    payload,
+  });
+}
+
+/**
+ * Serves `/provider/{provider}/…`: resolves the agent from its dummy key, swaps in the real credential,
+ * forwards to the upstream while metering, fails over once after a 401 or 429.
+ */
+export async function handleProviderRequest(
+  context: GatewayContext,
+  crew: CrewState,
+  provider: LlmProvider,
+  pathAndQuery: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  let clientGone = false;
+  let inFlight: { destroy(): void } | null = null;
+  response.once('close', () => {
+    if (!response.writableFinished) {
+      clientGone = true;
+      inFlight?.destroy();
+    }
+  });
+
+  const queryStart = pathAndQuery.indexOf('?');
+  const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart);
+  const { search, key: queryKey } = stripKeyParameter(
+    queryStart === -1 ? '' : pathAndQuery.slice(queryStart),
+  );
+
+  const slug = agentSlugFromDummyKey(dummyKeyOf(provider, request.headers, queryKey));
+  if (!slug) {
+    sendProviderError(response, provider, 401, 'the request carries no Crewship agent key');
+    return;
+  }
+  const agent = await context.findAgent(crew.crewId, slug);
+  if (!agent) {
+    sendProviderError(response, provider, 401, `agent ${slug} is not part of this crew`);
+    return;
+  }
+
+  const read = await readBody(request, MAX_PROXY_BODY_BYTES);
+  if (read.outcome === 'aborted') {
+    response.destroy();
+    return;
+  }
+  if (read.outcome === 'too_large') {
+    sendProviderError(response, provider, 413, `request body exceeds ${MAX_PROXY_BODY_BYTES} bytes`, {
+      connection: 'close',
+    });
+    return;
+  }
+  const body = read.body;
+  const facts = requestFacts(provider, path, body, request.headers['content-encoding'] as string | undefined);
+
+  const credentialProvider = credentialProviderFor(provider);
+  let selected = await context.vault.select(crew.workspaceId, agent.id, credentialProvider);
+  if (!selected) {
+    sendProviderError(
+      response,
+      provider,
+      403,
+      `no ${provider} credential is assigned to agent ${slug} in this workspace`,
+    );
+    return;
+  }
+
+  const record = (call: CallRecord) =>
+    recordCall(context, crew, { provider, path, slug, agentId: agent.id, facts }, call);
+
+  for (let attempt = 1; ; attempt++) {
+    if (clientGone) return;
+    const started = performance.now();
+    let upstream: IncomingMessage;
+    try {
+      upstream = await callUpstream(context, provider, path + search, request, body, selected, (handle) => {
+        inFlight = handle;
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      record({
+        selected,
+        status: null,
+        usage: ZERO_USAGE,
+        streamed: facts.stream,
+        durationMs: performance.now() - started,
+        error: message,
+      });
+      if (!clientGone)
+        sendProviderError(response, provider, 502, `upstream ${provider} unreachable: ${message}`);
+      return;
+    }
+    inFlight = upstream;
+    const status = upstream.statusCode ?? 502;
+
+    if (status === 401 || status === 429) {
+      await context.vault.reportFailure(selected.credential.id, status).catch((error: unknown) => {
+        crew.logger.error('reportFailure failed', { error: String(error) });
+      });
+      if (attempt === 1 && !clientGone) {
+        const next = await context.vault
+          .select(crew.workspaceId, agent.id, credentialProvider)
+          .catch(() => null);
+        if (next && next.credential.id !== selected.credential.id) {
+          upstream.resume();
+          record({
+            selected,
+            status,
+            usage: ZERO_USAGE,
+            streamed: facts.stream,
+            durationMs: performance.now() - started,
+          });
+          selected = next;
+          continue;
+        }
+      }
+    }
+
+    const observer = new ResponseObserver(provider, upstream, context.journalBodies);
+    const used = selected;
+    response.writeHead(status, clientResponseHeaders(upstream.headers));
+    response.flushHeaders();
+    pipeline(upstream, response, (error) => {
+      observer.finish().then(({ usage, body: responseBody }) => {
+        record({
+          selected: used,
+          status,
+          usage,
+          streamed: observer.streamed || facts.stream,
+          durationMs: performance.now() - started,
+          ...(error ? { error: `stream ended early: ${error.message}` } : {}),
+          responseBody,
+        });
+      });
+    });
+    // Registered after the pipe: each chunk goes to the client first, usage parsing comes second.
+    upstream.on('data', (chunk: Buffer) => observer.push(chunk));
+    return;
+  }
+}
+
+function callUpstream(
+  context: GatewayContext,
+  provider: LlmProvider,
+  pathAndQuery: string,
+  request: IncomingMessage,
+  body: Buffer,
+  selected: SelectedCredential,
+  onRequest: (handle: { destroy(): void }) => void,
+): Promise<IncomingMessage> {
+  const base = context.upstreams[provider];
+  const headers = upstreamRequestHeaders(request.headers);
+  injectCredential(provider, headers, selected);
+  const method = request.method ?? 'GET';
+  if (body.length > 0 || (method !== 'GET' && method !== 'HEAD')) headers['content-length'] = body.length;
+  const secure = base.protocol === 'https:';
+  const basePath = base.pathname.replace(/\/+$/, '');
+  return new Promise((resolve, reject) => {
+    const outgoing = (secure ? httpsRequest : httpRequest)({
+      protocol: base.protocol,
+      hostname: base.hostname.replace(/^\[|\]$/g, ''),
+      port: base.port || (secure ? 443 : 80),
+      method,
+      path: `${basePath}${pathAndQuery}`,
+      headers,
+      agent: secure ? context.agents.https : context.agents.http,
+    });
+    onRequest(outgoing);
+    outgoing.setTimeout(context.upstreamIdleTimeoutMs, () => {
+      outgoing.destroy(new Error(`no data from upstream for ${context.upstreamIdleTimeoutMs} ms`));
+    });
+    outgoing.once('response', (upstream: IncomingMessage) => {
+      upstream.on('error', () => undefined);
+      resolve(upstream);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}

@@ -1,0 +1,1 @@
+export { CREDENTIAL_SAMPLES, ORDINARY_SAMPLES, sampleToken, seededRandom } from './credential-samples.js';
