@@ -108,16 +108,18 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
         stdin: `${JSON.stringify(config)}\n`,
         signal: current.signal,
       });
-      const done = (async () => {
-        for await (const line of handle)
-          log.debug('sidecar output', { stream: line.stream, line: line.line });
-        const result = await handle.result.catch((error: unknown) => ({
-          exitCode: -1,
-          error: String(error),
-        }));
-        return { ...result, ranMs: Date.now() - began };
+      // Never rejects: a failed exec (the container stopped under it) is an exit like any other.
+      return (async () => {
+        try {
+          for await (const line of handle)
+            log.debug('sidecar output', { stream: line.stream, line: line.line });
+          const result = await handle.result;
+          return { exitCode: result.exitCode, ranMs: Date.now() - began };
+        } catch (error) {
+          log.debug('sidecar exec failed', { reason: (error as Error).message });
+          return { exitCode: -1, ranMs: Date.now() - began };
+        }
       })();
-      return done;
     };
 
     const loop = async (first: ReturnType<typeof startOnce>) => {
@@ -147,7 +149,9 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
         ended = true;
       });
       await waitHealthy(container, () => ended);
-      void loop(first);
+      loop(first).catch((error: unknown) =>
+        log.error('sidecar supervisor failed', { reason: String(error) }),
+      );
       log.info('sidecar running', { container: container.name });
     })();
     return {
