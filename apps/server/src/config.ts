@@ -95,6 +95,8 @@ const configSchema = z.object({
     return map;
   }),
   journalLlmBodies: booleanFrom,
+  /** Gateway socket + sidecar in every Docker crew container. Off by default until issue 4 is finished. */
+  sealedPath: booleanFrom,
   /** The sidecar bundle to copy into the tools dir; found next to the server build when not set. */
   sidecarBundle: z.string().min(1).optional(),
   home: z.string().min(1),
@@ -136,6 +138,7 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     },
     egressResolve: env.CREWSHIP_EGRESS_RESOLVE ?? '',
     journalLlmBodies: env.CREWSHIP_JOURNAL_LLM_BODIES ?? 'false',
+    sealedPath: env.CREWSHIP_SEALED_PATH ?? 'false',
     sidecarBundle: nonEmpty(env.CREWSHIP_SIDECAR_BUNDLE),
     home,
     uid: process.getuid?.() ?? 0,

@@ -80,7 +80,7 @@ export async function startServer(
   let shuttingDown = false;
   const containerRuntime = await bindContainerRuntime(config, logger, {
     runtime: options.containerRuntime,
-    sealedPath: options.sealedPath,
+    sealedPath: options.sealedPath ?? config.sealedPath,
   });
   const { services, lifecycle } = createServices(database, {
     tokenSecret: secrets.sessionSecret,

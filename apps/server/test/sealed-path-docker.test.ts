@@ -47,7 +47,11 @@ describe.skipIf(!engine && !mustRun)('the sealed path on the real Docker engine'
       script: [{ text: 'hello from the fake provider' }],
     });
     server = await startTestServer(
-      { CREWSHIP_CONTAINERS: 'docker', CREWSHIP_UPSTREAM_ANTHROPIC: provider.url },
+      {
+        CREWSHIP_CONTAINERS: 'docker',
+        CREWSHIP_SEALED_PATH: 'true',
+        CREWSHIP_UPSTREAM_ANTHROPIC: provider.url,
+      },
       dataDir,
       { agentTools: undefined },
     );

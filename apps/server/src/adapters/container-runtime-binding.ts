@@ -58,7 +58,7 @@ export async function bindContainerRuntime(
   const runtime = binding.runtime as (ContainerRuntime & RuntimeExtras) | undefined;
   return {
     binding,
-    sealedPath: Boolean(binding.runtime) && (overrides.runtime ? overrides.sealedPath === true : true),
+    sealedPath: Boolean(binding.runtime) && overrides.sealedPath === true,
     async reconcile(known) {
       if (!runtime?.reconcile) return;
       try {

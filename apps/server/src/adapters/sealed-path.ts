@@ -154,6 +154,8 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
       );
       log.info('sidecar running', { container: container.name });
     })();
+    // Awaited by `attach`; a sidecar replaced before it became ready must not leave an unhandled rejection.
+    ready.catch(() => {});
     return {
       ready,
       stop() {
