@@ -7,7 +7,14 @@ import { type ContainerRuntime, silentLogger } from '@crewship/contracts';
 import { createDatabase } from '@crewship/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerRuntimeAdapter } from '../src/adapters/docker-runtime-adapter.js';
-import { bootstrapOwner, makeDataDir, startTestServer, type TestServer } from './harness.js';
+import {
+  bootstrapOwner,
+  makeDataDir,
+  postNdjson,
+  type StreamEvent,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 const IMAGE = 'crewship-base:bookworm';
 const engine = await detectDockerEngine({
@@ -41,19 +48,9 @@ async function withRuntime<T>(dataDir: string, use: (runtime: ContainerRuntime) 
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: NDJSON events are read loosely
-type Event = any;
+type Event = StreamEvent;
 
-async function exec(
-  server: TestServer,
-  token: string,
-  crew: string,
-  body: unknown,
-  abortWhen?: (event: Event) => boolean,
-): Promise<Event[]> {
-  return ndjson(server, token, `/api/v1/crews/${crew}/exec`, body, abortWhen);
-}
-
+/** The NDJSON events of a POST, failing on a non-2xx answer; `abortWhen` ends the request early. */
 async function ndjson(
   server: TestServer,
   token: string,
@@ -61,35 +58,20 @@ async function ndjson(
   body: unknown,
   abortWhen?: (event: Event) => boolean,
 ): Promise<Event[]> {
-  const controller = new AbortController();
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: controller.signal,
+  const { status, events } = await postNdjson(server, token, path, body, (event, abort) => {
+    if (abortWhen?.(event)) abort();
   });
-  if (!response.ok || !response.body)
-    throw new Error(`exec answered ${response.status}: ${await response.text()}`);
-  const events: Event[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let newline = buffer.indexOf('\n');
-      while (newline >= 0) {
-        const event = JSON.parse(buffer.slice(0, newline));
-        buffer = buffer.slice(newline + 1);
-        events.push(event);
-        if (abortWhen?.(event)) controller.abort();
-        newline = buffer.indexOf('\n');
-      }
-    }
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-  }
+  if (status >= 300) throw new Error(`${path} answered ${status}: ${JSON.stringify(events[0])}`);
   return events;
 }
+
+const exec = (
+  server: TestServer,
+  token: string,
+  crew: string,
+  body: unknown,
+  abortWhen?: (event: Event) => boolean,
+) => ndjson(server, token, `/api/v1/crews/${crew}/exec`, body, abortWhen);
 
 const regexEscape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -5,7 +5,7 @@ import { createFakeAgentToolsInstaller } from '@crewship/agent-tools/testing';
 import { createFakeContainerRuntime } from '@crewship/container-runtime/testing';
 import type { ContainerRuntime, ExecOptions, LogFields, Logger } from '@crewship/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapOwner, startTestServer, type TestServer } from './harness.js';
+import { bootstrapOwner, postNdjson, type StreamEvent, startTestServer, type TestServer } from './harness.js';
 
 /** The fake runtime, with every exec's options recorded. */
 function recordingRuntime() {
@@ -38,47 +38,16 @@ function capturingLogger() {
   return { logger: make({}), entries };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: NDJSON events are read loosely
-type Event = any;
+type Event = StreamEvent;
 
 /** POSTs an exec and reads the NDJSON stream; `onEvent` may abort the request. */
-async function execStream(
+const execStream = (
   server: TestServer,
   token: string,
   crew: string,
   body: unknown,
   onEvent?: (event: Event, abort: () => void) => void,
-): Promise<{ status: number; events: Event[]; contentType: string | null }> {
-  const controller = new AbortController();
-  const response = await fetch(`${server.url}/api/v1/crews/${crew}/exec`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: controller.signal,
-  });
-  const events: Event[] = [];
-  if (!response.ok || !response.body) {
-    return { status: response.status, events: [await response.json()], contentType: null };
-  }
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let newline = buffer.indexOf('\n');
-      while (newline >= 0) {
-        const event = JSON.parse(buffer.slice(0, newline));
-        buffer = buffer.slice(newline + 1);
-        events.push(event);
-        onEvent?.(event, () => controller.abort());
-        newline = buffer.indexOf('\n');
-      }
-    }
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-  }
-  return { status: response.status, events, contentType: response.headers.get('content-type') };
-}
+) => postNdjson(server, token, `/api/v1/crews/${crew}/exec`, body, onEvent);
 
 const alive = (pid: number) => {
   try {

@@ -100,6 +100,51 @@ export async function startTestServer(
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: NDJSON events are read loosely
+export type StreamEvent = any;
+
+/**
+ * POSTs `body` and reads the NDJSON answer line by line as it arrives; `onEvent` may abort the request.
+ * A non-2xx answer gives its problem JSON as the one event.
+ */
+export async function postNdjson(
+  server: TestServer,
+  token: string,
+  path: string,
+  body: unknown,
+  onEvent?: (event: StreamEvent, abort: () => void) => void,
+): Promise<{ status: number; events: StreamEvent[]; contentType: string | null }> {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
+  if (!response.ok || !response.body) {
+    return { status: response.status, events: [await response.json()], contentType: null };
+  }
+  const events: StreamEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let newline = buffer.indexOf('\n');
+      while (newline >= 0) {
+        const event = JSON.parse(buffer.slice(0, newline));
+        buffer = buffer.slice(newline + 1);
+        events.push(event);
+        onEvent?.(event, () => controller.abort());
+        newline = buffer.indexOf('\n');
+      }
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  }
+  return { status: response.status, events, contentType: response.headers.get('content-type') };
+}
+
 /** Bootstraps the owner and returns their CLI token and workspace. */
 export async function bootstrapOwner(server: TestServer, email = 'owner@example.com') {
   const boot = await server.request('POST', '/api/v1/bootstrap', { body: { email, password: PASSWORD } });

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { detectDockerEngine } from '@crewship/container-runtime';
 import { createFakeProvider, type FakeProvider } from '@crewship/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapOwner, makeDataDir, startTestServer, type TestServer } from './harness.js';
+import {
+  bootstrapOwner,
+  makeDataDir,
+  postNdjson,
+  type StreamEvent,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 const engine = await detectDockerEngine({
   dockerHost: process.env.DOCKER_HOST,
@@ -14,8 +21,7 @@ const engine = await detectDockerEngine({
 const mustRun = process.env.CI === 'true';
 const CANARY = `sk-ant-api03-CANARY${Math.random().toString(36).slice(2, 12)}abcdefghijklmnop`;
 
-// biome-ignore lint/suspicious/noExplicitAny: NDJSON events are read loosely
-type Event = any;
+type Event = StreamEvent;
 
 describe.skipIf(!engine && !mustRun)('the sealed path on the real Docker engine', () => {
   const dataDir = makeDataDir();
@@ -26,17 +32,9 @@ describe.skipIf(!engine && !mustRun)('the sealed path on the real Docker engine'
   let crewId: string;
 
   async function exec(body: unknown): Promise<Event[]> {
-    const response = await fetch(`${server.url}/api/v1/crews/${crewId}/exec`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`exec answered ${response.status}: ${text}`);
-    return text
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const { status, events } = await postNdjson(server, token, `/api/v1/crews/${crewId}/exec`, body);
+    if (status !== 200) throw new Error(`exec answered ${status}: ${JSON.stringify(events[0])}`);
+    return events;
   }
   const stdout = (events: Event[]) =>
     events.filter((event) => event.stream === 'stdout').map((event) => event.line);
