@@ -57,8 +57,9 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
   const pending = new Map<string, Promise<void>>();
   let closed = false;
 
-  async function run(container: CrewContainer, script: string, user = SIDECAR_USER) {
-    const handle = runtime.exec(container, { cmd: ['sh', '-c', script], user, timeoutMs: 10_000 });
+  /** A short command as the sidecar user whose output is not needed: its exit code. */
+  async function run(container: CrewContainer, cmd: string[], timeoutMs: number) {
+    const handle = runtime.exec(container, { cmd, user: SIDECAR_USER, timeoutMs });
     for await (const _ of handle) {
       // output is not needed
     }
@@ -68,15 +69,7 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
   async function waitHealthy(container: CrewContainer, dead: () => boolean): Promise<void> {
     const deadline = Date.now() + HEALTH_WAIT_MS;
     while (Date.now() < deadline && !dead()) {
-      const handle = runtime.exec(container, {
-        cmd: [NODE, '-e', HEALTH_PROBE],
-        user: SIDECAR_USER,
-        timeoutMs: 3000,
-      });
-      for await (const _ of handle) {
-        // nothing to read
-      }
-      if ((await handle.result).exitCode === 0) return;
+      if ((await run(container, [NODE, '-e', HEALTH_PROBE], 3000)) === 0) return;
       await sleep(100);
     }
     throw new Error(
@@ -142,7 +135,7 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
     };
 
     const ready = (async () => {
-      await run(container, STOP_OLD_SIDECAR);
+      await run(container, ['sh', '-c', STOP_OLD_SIDECAR], 10_000);
       let ended = false;
       const first = startOnce();
       void first.then(() => {
