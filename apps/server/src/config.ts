@@ -32,6 +32,23 @@ const booleanFrom = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
   .transform((v) => ['1', 'true', 'yes'].includes(v));
 
+/** `a=b,c=d`, each pair matched by `pattern` and turned into an entry; blanks between commas are ignored. */
+const pairList = (pattern: RegExp, shape: string, entry: (match: RegExpExecArray) => [string, string]) =>
+  z.string().transform((text, context): Record<string, string> => {
+    const map: Record<string, string> = {};
+    for (const pair of text.split(',').map((part) => part.trim())) {
+      if (pair === '') continue;
+      const match = pattern.exec(pair);
+      if (!match) {
+        context.addIssue({ code: 'custom', message: `"${pair}" is not ${shape}` });
+        return z.NEVER;
+      }
+      const [key, value] = entry(match);
+      map[key] = value;
+    }
+    return map;
+  });
+
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((value) => value.replace(/\/+$/, ''));
@@ -56,17 +73,10 @@ const configSchema = z.object({
   idleTtlMinutes: intFrom(1, 7 * 24 * 60),
   statsIntervalMs: intFrom(500, 3_600_000),
   /** `codex=0.170.0,gemini=0.62.0`: exact versions installed instead of the pinned defaults. */
-  agentToolVersions: z.string().transform((text, context): AgentToolVersions => {
-    const versions: Record<string, string> = {};
-    for (const pair of text.split(',').map((part) => part.trim())) {
-      if (pair === '') continue;
-      const match = /^([^=\s]+)=(\S+)$/.exec(pair);
-      if (!match?.[1] || !match[2]) {
-        context.addIssue({ code: 'custom', message: `"${pair}" is not tool=version` });
-        return z.NEVER;
-      }
-      versions[match[1]] = match[2];
-    }
+  agentToolVersions: pairList(/^([^=\s]+)=(\S+)$/, 'tool=version', (match) => [
+    match[1] ?? '',
+    match[2] ?? '',
+  ]).transform((versions, context): AgentToolVersions => {
     try {
       return parseAgentToolVersions(versions);
     } catch (error) {
@@ -81,19 +91,11 @@ const configSchema = z.object({
     google: httpUrl,
   }),
   /** `name=ip[:port],…`: where egress to an allowlisted name is dialed instead of resolving it. */
-  egressResolve: z.string().transform((text, context): Record<string, string> => {
-    const map: Record<string, string> = {};
-    for (const pair of text.split(',').map((part) => part.trim())) {
-      if (pair === '') continue;
-      const match = /^([a-z0-9.-]+)=(\[[0-9a-f:.]+\]|[0-9.]+)(?::(\d{1,5}))?$/i.exec(pair);
-      if (!match?.[1] || !match[2]) {
-        context.addIssue({ code: 'custom', message: `"${pair}" is not name=ip[:port]` });
-        return z.NEVER;
-      }
-      map[match[1].toLowerCase()] = match[3] ? `${match[2]}:${match[3]}` : match[2];
-    }
-    return map;
-  }),
+  egressResolve: pairList(
+    /^([a-z0-9.-]+)=(\[[0-9a-f:.]+\]|[0-9.]+)(?::(\d{1,5}))?$/i,
+    'name=ip[:port]',
+    (match) => [(match[1] ?? '').toLowerCase(), match[3] ? `${match[2]}:${match[3]}` : (match[2] ?? '')],
+  ),
   journalLlmBodies: booleanFrom,
   /** Gateway socket + sidecar in every Docker crew container. Off by default until issue 4 is finished. */
   sealedPath: booleanFrom,
