@@ -69,6 +69,14 @@ export const assignCredentialRequestSchema = z.strictObject({
 });
 export type AssignCredentialRequest = z.infer<typeof assignCredentialRequestSchema>;
 
+/** What `POST /api/v1/admin/reencrypt` answers: how many values were re-sealed, under which key. */
+export const reencryptResultSchema = z.object({
+  reencrypted: z.number().int(),
+  key_id: z.string(),
+  previous_key_id: z.string(),
+});
+export type ReencryptResult = z.infer<typeof reencryptResultSchema>;
+
 /** A credential chosen for one upstream call, with its plaintext value (server-internal only). */
 export interface SelectedCredential {
   credential: Credential;

@@ -130,6 +130,8 @@ export {
   createCredentialRequestSchema,
   credentialSchema,
   credentialValueSchema,
+  type ReencryptResult,
+  reencryptResultSchema,
   rotateCredentialRequestSchema,
   type SelectedCredential,
   updateCredentialRequestSchema,

@@ -32,6 +32,7 @@ import {
   memberSchema,
   meSchema,
   readinessSchema,
+  reencryptResultSchema,
   sessionSchema,
   tokenSchema,
   toolInstallProgressEventSchema,
@@ -57,14 +58,6 @@ export interface CrewshipClientOptions {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-/** What `POST /api/v1/admin/reencrypt` answers: how many values were re-sealed, under which key. */
-export const reencryptResultSchema = z.object({
-  reencrypted: z.number().int(),
-  key_id: z.string(),
-  previous_key_id: z.string(),
-});
-export type ReencryptResult = z.infer<typeof reencryptResultSchema>;
 
 const STATUS_KINDS: Record<number, ErrorKind> = {
   400: 'invalid_input',

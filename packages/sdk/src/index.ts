@@ -1,8 +1,7 @@
+export { type ReencryptResult, reencryptResultSchema } from '@crewship/contracts';
 export {
   type CrewshipClient,
   type CrewshipClientOptions,
   createCrewshipClient,
   type NdjsonStream,
-  type ReencryptResult,
-  reencryptResultSchema,
 } from './crewship-client.js';

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { type CredentialVault, CrewshipError, type Logger, type WorkspaceContext } from '@crewship/contracts';
+import {
+  type CredentialVault,
+  CrewshipError,
+  type Logger,
+  type ReencryptResult,
+  type WorkspaceContext,
+} from '@crewship/contracts';
 import { type CrewshipDatabase, workspaceMembers, workspaces } from '@crewship/db';
 import { createCredentialVault, ENCRYPTION_KEY_BYTES } from '@crewship/vault';
 import { and, asc, eq } from 'drizzle-orm';
 import { type Secrets, saveEncryptionKeys } from '../data-dir.js';
-
-export interface ReencryptSummary {
-  reencrypted: number;
-  key_id: string;
-  previous_key_id: string;
-}
 
 /** Rotation of the server-wide ENCRYPTION_KEY. */
 export interface EncryptionKeyService {
@@ -18,7 +18,7 @@ export interface EncryptionKeyService {
    * every credential under it. The key protects every workspace, so only an Owner of the server's first
    * workspace (the one created at bootstrap) may rotate it.
    */
-  reencrypt(context: WorkspaceContext): Promise<ReencryptSummary>;
+  reencrypt(context: WorkspaceContext): Promise<ReencryptResult>;
 }
 
 export interface CredentialVaultBinding {

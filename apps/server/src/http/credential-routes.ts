@@ -3,20 +3,14 @@ import {
   createCredentialRequestSchema,
   credentialSchema,
   listOf,
+  reencryptResultSchema,
   rotateCredentialRequestSchema,
   updateCredentialRequestSchema,
 } from '@crewship/contracts';
-import { z } from 'zod';
 import { type AnyRoute, defineRoute } from './define-route.js';
 
 /** Room for the largest credential value (16 KiB), JSON-escaped, and the other fields. */
 const CREDENTIAL_BODY_LIMIT_BYTES = 64 * 1024;
-
-const reencryptResultSchema = z.object({
-  reencrypted: z.number().int(),
-  key_id: z.string(),
-  previous_key_id: z.string(),
-});
 
 /** The credential vault over REST. No response ever carries a value: only its last 4 characters. */
 export function buildCredentialRoutes(): AnyRoute[] {
