@@ -14,7 +14,8 @@ describe('credential cipher', () => {
       const sealed = cipher.seal(value, here);
       expect(sealed.keyId).toBe(cipher.currentKeyId);
       expect(sealed.nonce).toHaveLength(NONCE_BYTES);
-      expect(Buffer.from(sealed.ciphertext).includes(Buffer.from(value))).toBe(false);
+      // A 1-byte value turns up by chance in ~6% of random ciphertexts; only longer ones can be looked for.
+      if (value.length >= 8) expect(Buffer.from(sealed.ciphertext).includes(Buffer.from(value))).toBe(false);
       expect(cipher.open(sealed, here)).toBe(value);
     }
   });
