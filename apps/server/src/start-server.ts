@@ -27,7 +27,10 @@ export interface RunningServer {
 }
 
 export interface StartServerOptions {
+  /** Replaces the JSON logger (and its scrubbing) entirely. */
   logger?: Logger;
+  /** Where the JSON logger's scrubbed lines go instead of stdout (tests capture them). */
+  logWrite?: (line: string) => void;
   /** Replaces the configured container runtime (tests inject the fake one). */
   containerRuntime?: ContainerRuntime;
   /** Replaces the npm installer of agent CLIs (tests inject the fake one). */
@@ -66,7 +69,12 @@ export async function startServer(
   // Log lines pass the server's scrubber once the services (and the credential values) are up.
   let scrubLine = (line: string) => line;
   const logger =
-    options.logger ?? createJsonLogger({ level: config.logLevel, scrub: (line) => scrubLine(line) });
+    options.logger ??
+    createJsonLogger({
+      level: config.logLevel,
+      scrub: (line) => scrubLine(line),
+      ...(options.logWrite ? { write: options.logWrite } : {}),
+    });
   prepareDataDir(config.dataDir);
   const secrets = loadOrCreateSecrets(config.dataDir, logger);
   const database = createDatabase({ file: join(config.dataDir, 'crewship.db') });

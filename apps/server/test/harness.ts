@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeAgentToolsInstaller } from '@crewship/agent-tools/testing';
-import { silentLogger } from '@crewship/contracts';
+import { type LogLevel, silentLogger } from '@crewship/contracts';
 import { parseServerConfig } from '../src/config.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../src/start-server.js';
 
@@ -66,10 +66,10 @@ export async function request(url: string, method: string, path: string, options
 export async function startTestServer(
   env: Record<string, string> = {},
   dataDir = makeDataDir(),
-  options: StartServerOptions = {},
+  { logLevel = 'error', ...options }: StartServerOptions & { logLevel?: LogLevel } = {},
 ): Promise<TestServer> {
   const config = parseServerConfig(
-    { port: '0', dataDir, logLevel: 'error' },
+    { port: '0', dataDir, logLevel },
     {
       CREWSHIP_RATE_LIMIT_AUTH: '100000',
       CREWSHIP_RATE_LIMIT_API: '10000000',
@@ -78,7 +78,7 @@ export async function startTestServer(
     },
   );
   const server = await startServer(config, {
-    logger: silentLogger,
+    ...(options.logWrite ? {} : { logger: silentLogger }),
     agentTools: createFakeAgentToolsInstaller(),
     ...options,
   });

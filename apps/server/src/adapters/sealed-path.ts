@@ -43,10 +43,18 @@ export interface SealedPath {
   close(): Promise<void>;
 }
 
+interface Supervisor {
+  /** Settles when the first start answered /health (or failed to). */
+  ready: Promise<void>;
+  /** True once supervision ended: stopped, or its container stopped or was replaced. */
+  readonly ended: boolean;
+  stop(): void;
+}
+
 interface Attachment {
   gateway: CrewGateway;
   containerId: string | null;
-  sidecar: { stop(): void; ready: Promise<void> } | null;
+  sidecar: Supervisor | null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -66,10 +74,13 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
     return (await handle.result).exitCode;
   }
 
+  const healthy = async (container: CrewContainer) =>
+    (await run(container, [NODE, '-e', HEALTH_PROBE], 3000)) === 0;
+
   async function waitHealthy(container: CrewContainer, dead: () => boolean): Promise<void> {
     const deadline = Date.now() + HEALTH_WAIT_MS;
     while (Date.now() < deadline && !dead()) {
-      if ((await run(container, [NODE, '-e', HEALTH_PROBE], 3000)) === 0) return;
+      if (await healthy(container)) return;
       await sleep(100);
     }
     throw new Error(
@@ -79,9 +90,10 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
     );
   }
 
-  function superviseSidecar(crew: Crew, container: CrewContainer, token: string) {
+  function superviseSidecar(crew: Crew, container: CrewContainer, token: string): Supervisor {
     const log = logger.child({ crewId: crew.id, component: 'sidecar' });
     let stopped = false;
+    let ended = false;
     let current: AbortController | undefined;
     let exits = 0;
     const config: SidecarStartConfig = {
@@ -136,21 +148,26 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
 
     const ready = (async () => {
       await run(container, ['sh', '-c', STOP_OLD_SIDECAR], 10_000);
-      let ended = false;
+      let firstExited = false;
       const first = startOnce();
       void first.then(() => {
-        ended = true;
+        firstExited = true;
       });
-      await waitHealthy(container, () => ended);
-      loop(first).catch((error: unknown) =>
-        log.error('sidecar supervisor failed', { reason: String(error) }),
-      );
+      await waitHealthy(container, () => firstExited);
+      loop(first)
+        .catch((error: unknown) => log.error('sidecar supervisor failed', { reason: String(error) }))
+        .finally(() => {
+          ended = true;
+        });
       log.info('sidecar running', { container: container.name });
     })();
     // Awaited by `attach`; a sidecar replaced before it became ready must not leave an unhandled rejection.
     ready.catch(() => {});
     return {
       ready,
+      get ended() {
+        return stopped || ended;
+      },
       stop() {
         stopped = true;
         current?.abort();
@@ -175,9 +192,12 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
       attachment = { gateway: crewGateway, containerId: null, sidecar: null };
       attachments.set(crew.id, attachment);
     }
-    if (attachment.containerId === container.id && attachment.sidecar) {
+    if (attachment.containerId === container.id && attachment.sidecar && !attachment.sidecar.ended) {
       await attachment.sidecar.ready;
-      return;
+      // The container may have been restarted under a supervisor that has not noticed yet, or the
+      // sidecar may be waiting out a restart delay: one probe decides, and a fresh supervisor takes over.
+      if (await healthy(container)) return;
+      logger.warn('the sidecar does not answer; starting it again', { crewId: crew.id });
     }
     attachment.sidecar?.stop();
     const sidecar = superviseSidecar(crew, container, attachment.gateway.token);
