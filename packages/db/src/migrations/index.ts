@@ -2,6 +2,7 @@ import { accountsMigration } from './0001-accounts.js';
 import { crewsMigration } from './0002-crews.js';
 import { credentialsMigration } from './0003-credentials.js';
 import { journalMigration } from './0004-journal.js';
+import { chatsMigration } from './0005-chats.js';
 
 export interface Migration {
   id: string;
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   crewsMigration,
   credentialsMigration,
   journalMigration,
+  chatsMigration,
 ];

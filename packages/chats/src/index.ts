@@ -1,0 +1,1 @@
+export { type ChatStore, createSqliteChatStore, type SqliteChatStoreOptions } from './sqlite-chat-store.js';
