@@ -2,7 +2,9 @@ import { agentExecUser, crewHostPaths } from '@crewship/container-runtime';
 import {
   AGENT_USER,
   type Agent,
+  type AgentConfigFile,
   type AgentFileList,
+  type AgentSandbox,
   type AgentService,
   agentTmuxSession,
   type ContainerRuntime,
@@ -21,6 +23,7 @@ import {
 } from '@crewship/contracts';
 import type { z } from 'zod';
 import { listAgentOutputFiles, readAgentOutputFile } from './agent-output-files.js';
+import { writeContainerFiles } from './agent-setup.js';
 import type { StatsCollector } from './stats-collector.js';
 
 export type ParsedExecRequest = z.output<typeof execRequestSchema>;
@@ -37,6 +40,11 @@ export interface CrewContainerService {
     request: ParsedExecRequest,
     signal: AbortSignal,
   ): Promise<ExecHandle>;
+  /**
+   * For the orchestrator: the crew's container, started and attached when needed, with the agent's
+   * files written; its execs run as the agent with the agent's environment.
+   */
+  sandbox(crew: Crew, agent: Agent, files: readonly AgentConfigFile[]): Promise<AgentSandbox>;
   listFiles(context: WorkspaceContext, agent: string): Promise<AgentFileList>;
   readFile(context: WorkspaceContext, agent: string, path: string): Promise<Uint8Array>;
 }
@@ -142,7 +150,30 @@ export function createCrewContainerService(options: CrewContainerServiceOptions)
     return agents.get(context, reference);
   }
 
+  /** The running container, attached; started (as the system) when it is not running. */
+  async function running(context: WorkspaceContext, crew: Crew): Promise<CrewContainer> {
+    const status = await runtime().status(crew.id);
+    if (status.state === 'running' && status.container) {
+      await options.afterStart?.(crew, status.container);
+      return status.container;
+    }
+    return ensure(context, crew);
+  }
+
   return {
+    async sandbox(crew, agent, files) {
+      const context: WorkspaceContext = { userId: 'system', workspaceId: crew.workspace_id, role: 'OWNER' };
+      const containers = runtime();
+      const container = await running(context, crew);
+      const env = options.agentSetup ? (await options.agentSetup(crew, agent, container)).env : {};
+      const user = agentExecUser((await specFor(context, crew)).spec, agent.slug);
+      await writeContainerFiles(containers, container, user, files);
+      return {
+        exec: (execOptions) =>
+          containers.exec(container, { ...execOptions, user, env: { ...env, ...execOptions.env } }),
+      };
+    },
+
     async start(context, reference) {
       const crew = await crews.get(context, reference);
       runtime();
@@ -173,14 +204,7 @@ export function createCrewContainerService(options: CrewContainerServiceOptions)
           throw new CrewshipError('not_found', `agent "${request.agent}" is not in crew "${crew.slug}"`);
         }
       }
-      const status = await containers.status(crew.id);
-      let container: CrewContainer;
-      if (status.state === 'running' && status.container) {
-        container = status.container;
-        await options.afterStart?.(crew, container);
-      } else {
-        container = await ensure(context, crew);
-      }
+      const container = await running(context, crew);
       const agentEnv =
         agent && options.agentSetup ? (await options.agentSetup(crew, agent, container)).env : {};
       let user = ROOT_USER;
