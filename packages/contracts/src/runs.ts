@@ -164,7 +164,6 @@ export const postMessageRequestSchema = z.strictObject({
     .max(24 * 3600)
     .optional(),
 });
-export const postMessageResponseSchema = z.object({ message: chatMessageSchema, run: runSchema });
 
 /** One item of a chat's live stream (NDJSON and the WebSocket `chat:<id>` channel). */
 export const runStreamEventSchema = z.discriminatedUnion('kind', [
@@ -184,6 +183,29 @@ export const runStreamEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('chat.message'), chat_id: idSchema, message: chatMessageSchema }),
 ]);
 export type RunStreamEvent = z.infer<typeof runStreamEventSchema>;
+
+export const postMessageResponseSchema = z.object({
+  message: chatMessageSchema,
+  run: runSchema,
+  /** Stream the chat with `after_seq` set to this to get every event of the run, none twice. */
+  stream_after_seq: z.number().int().nonnegative(),
+});
+
+export const chatStreamQuerySchema = z.strictObject({
+  /** Replay the buffered events after this sequence number first. */
+  after_seq: z.coerce.number().int().nonnegative().optional(),
+  /** End the stream (with a `done` line) once this run has ended. */
+  run: idSchema.optional(),
+});
+/** One line of `GET /chats/{id}/stream`: an event with its channel sequence, or a replay gap. */
+export const chatStreamLineSchema = z.union([
+  z.object({ seq: z.number().int().positive(), event: runStreamEventSchema }),
+  /** Events before `first_seq` are no longer buffered; read them from the journal. */
+  z.object({ gap: z.object({ first_seq: z.number().int().positive() }) }),
+]);
+export type ChatStreamLine = z.infer<typeof chatStreamLineSchema>;
+/** The last line when the stream followed one run: the run as it ended. */
+export const chatStreamDoneSchema = z.object({ done: z.literal(true), run: runSchema });
 
 // ── Orchestrator ports ────────────────────────────────────────────────────────────────────────────
 
@@ -226,7 +248,13 @@ export interface RunEventPublisher {
 /** Runs whose `run.started` has no terminal entry, for closing them after a restart. */
 export interface OpenRunFinder {
   openRuns(): Promise<
-    { runId: string; workspaceId: string; crewId: string | null; agentId: string | null }[]
+    {
+      runId: string;
+      workspaceId: string;
+      crewId: string | null;
+      agentId: string | null;
+      chatId: string | null;
+    }[]
   >;
 }
 

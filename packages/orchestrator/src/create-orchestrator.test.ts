@@ -649,9 +649,21 @@ describe('createOrchestrator: restart and shutdown', () => {
     const { orchestrator, openRuns, journal, publisher, sandboxes } = setup();
     const live = await orchestrator.startRun(runInput());
     openRuns.runs = [
-      { runId: 'old-1', workspaceId: TEST_WORKSPACE_ID, crewId: 'crew-1', agentId: 'agent-1' },
-      { runId: 'old-2', workspaceId: 'ws-2', crewId: null, agentId: null },
-      { runId: live.runId, workspaceId: TEST_WORKSPACE_ID, crewId: 'crew-1', agentId: 'agent-1' },
+      {
+        runId: 'old-1',
+        workspaceId: TEST_WORKSPACE_ID,
+        crewId: 'crew-1',
+        agentId: 'agent-1',
+        chatId: 'chat-9',
+      },
+      { runId: 'old-2', workspaceId: 'ws-2', crewId: null, agentId: null, chatId: null },
+      {
+        runId: live.runId,
+        workspaceId: TEST_WORKSPACE_ID,
+        crewId: 'crew-1',
+        agentId: 'agent-1',
+        chatId: null,
+      },
     ];
     expect(await orchestrator.recoverInterruptedRuns()).toBe(2);
     const closed = journal.entries.filter((entry) => entry.entryType === 'run.failed');
@@ -675,7 +687,7 @@ describe('createOrchestrator: restart and shutdown', () => {
         event: {
           kind: 'run.status',
           run_id: 'old-1',
-          chat_id: null,
+          chat_id: 'chat-9',
           status: 'failed',
           reason: 'server_restart',
         },

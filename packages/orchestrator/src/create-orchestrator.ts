@@ -86,6 +86,7 @@ const openRunsSchema = z.array(
     workspaceId: idSchema,
     crewId: idSchema.nullable(),
     agentId: idSchema.nullable(),
+    chatId: idSchema.nullable(),
   }),
 );
 
@@ -658,7 +659,7 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
           {
             kind: 'run.status',
             run_id: interrupted.runId,
-            chat_id: null,
+            chat_id: interrupted.chatId,
             status: 'failed',
             reason: 'server_restart',
           },
