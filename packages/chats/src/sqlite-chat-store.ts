@@ -18,9 +18,17 @@ export interface ChatStore extends ChatLog {
   create(input: { workspaceId: string; agentId: string; title: string; createdBy: string }): Chat;
   get(workspaceId: string, chatId: string): Chat;
   list(workspaceId: string, filter: { agentId?: string; limit?: number }): Chat[];
-  appendUserMessage(input: { workspaceId: string; chatId: string; content: string }): ChatMessage;
-  /** Sets the run id of a user message once the run it started is known. */
-  linkRun(messageId: string, runId: string): void;
+  /** `runId` is the run this message starts. */
+  appendUserMessage(input: {
+    workspaceId: string;
+    chatId: string;
+    content: string;
+    runId: string | null;
+  }): ChatMessage;
+  /** Takes back a user message whose run could not start. */
+  removeMessage(messageId: string): void;
+  /** The workspace of a chat, or null when there is no such chat. */
+  workspaceOf(chatId: string): string | null;
   /** Oldest first; `afterId` pages forward from a message. */
   messages(
     workspaceId: string,
@@ -131,13 +139,21 @@ export function createSqliteChatStore(options: SqliteChatStoreOptions): ChatStor
         chat_id: input.chatId,
         role: 'user',
         content: input.content,
-        run_id: null,
+        run_id: input.runId,
         created_at: now(),
       });
     },
 
-    linkRun(messageId, runId) {
-      sqlite.prepare('UPDATE chat_messages SET run_id = ? WHERE id = ?').run(runId, messageId);
+    removeMessage(messageId) {
+      sqlite.prepare('DELETE FROM chat_messages WHERE id = ?').run(messageId);
+    },
+
+    workspaceOf(chatId) {
+      return (
+        sqlite
+          .prepare<[string], { workspace_id: string }>('SELECT workspace_id FROM chats WHERE id = ?')
+          .get(chatId)?.workspace_id ?? null
+      );
     },
 
     async appendAssistantMessage(input) {

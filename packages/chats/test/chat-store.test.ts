@@ -47,10 +47,18 @@ const newChat = (workspaceId = 'wa') =>
 describe('chat store', () => {
   it('keeps messages in order, pages forward and links runs', async () => {
     const chat = newChat();
-    const first = store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content: 'one' });
+    const first = store.appendUserMessage({
+      workspaceId: 'wa',
+      chatId: chat.id,
+      content: 'one',
+      runId: null,
+    });
     await store.appendAssistantMessage({ chatId: chat.id, runId: 'run1', content: 'two' });
-    const third = store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content: 'three' });
-    store.linkRun(third.id, 'run2');
+    store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content: 'three', runId: 'run2' });
+    const gone = store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content: 'four', runId: 'x' });
+    store.removeMessage(gone.id);
+    expect(store.workspaceOf(chat.id)).toBe('wa');
+    expect(store.workspaceOf('nope')).toBeNull();
     const all = store.messages('wa', chat.id);
     expect(all.map((message) => [message.role, message.content, message.run_id])).toEqual([
       ['user', 'one', null],
@@ -66,9 +74,14 @@ describe('chat store', () => {
   it('gives history before a message, newest turns within the limit, oldest first', async () => {
     const chat = newChat();
     for (const content of ['a', 'b', 'c', 'd']) {
-      store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content });
+      store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content, runId: null });
     }
-    const current = store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content: 'now' });
+    const current = store.appendUserMessage({
+      workspaceId: 'wa',
+      chatId: chat.id,
+      content: 'now',
+      runId: 'r',
+    });
     const history = await store.history(chat.id, current.id, 3);
     expect(history.map((turn) => turn.content)).toEqual(['b', 'c', 'd']);
   });
@@ -76,9 +89,9 @@ describe('chat store', () => {
   it('scopes chats to their workspace and refuses agents of another one', () => {
     const chat = newChat();
     expect(() => store.get('wb', chat.id)).toThrow(/not found/);
-    expect(() => store.appendUserMessage({ workspaceId: 'wb', chatId: chat.id, content: 'x' })).toThrow(
-      /not found/,
-    );
+    expect(() =>
+      store.appendUserMessage({ workspaceId: 'wb', chatId: chat.id, content: 'x', runId: null }),
+    ).toThrow(/not found/);
     expect(() =>
       store.create({ workspaceId: 'wb', agentId: 'agent-wa', title: 't', createdBy: 'u' }),
     ).toThrow(/not found/);
@@ -88,7 +101,7 @@ describe('chat store', () => {
 
   it('goes away with its agent', () => {
     const chat = newChat();
-    store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content: 'x' });
+    store.appendUserMessage({ workspaceId: 'wa', chatId: chat.id, content: 'x', runId: null });
     database.sqlite.prepare('DELETE FROM agents WHERE id = ?').run('agent-wa');
     expect(() => store.get('wa', chat.id)).toThrow(/not found/);
     expect(database.sqlite.prepare('SELECT count(*) AS n FROM chat_messages').get()).toEqual({ n: 0 });

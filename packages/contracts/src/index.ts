@@ -79,6 +79,7 @@ export {
   SLUG_PATTERN,
   slugify,
   slugSchema,
+  timestampSchema,
 } from './common.js';
 export {
   AGENT_USER,

@@ -6,6 +6,7 @@ import {
   agentToolSchema,
   type BootstrapRequest,
   bootstrapStatusSchema,
+  type ChatStreamLine,
   type CliLoginRequest,
   type CreateAgentRequest,
   type CreateCredentialRequest,
@@ -14,6 +15,10 @@ import {
   type CreateUserRequest,
   type CreateWorkspaceRequest,
   CrewshipError,
+  chatMessageSchema,
+  chatSchema,
+  chatStreamDoneSchema,
+  chatStreamLineSchema,
   containerStatusSchema,
   createdTokenSchema,
   credentialSchema,
@@ -27,12 +32,22 @@ import {
   healthSchema,
   isCrewshipError,
   isErrorKind,
+  type JournalEntryDto,
+  journalEntrySchema,
+  journalPageSchema,
+  journalVerificationSchema,
   type LoginRequest,
+  type listJournalQuerySchema,
   listOf,
+  type listRunsQuerySchema,
   memberSchema,
   meSchema,
+  postMessageResponseSchema,
+  type RunStatus,
   readinessSchema,
   reencryptResultSchema,
+  runSchema,
+  runStatsSchema,
   sessionSchema,
   tokenSchema,
   toolInstallProgressEventSchema,
@@ -44,6 +59,7 @@ import {
   type updateCredentialRequestSchema,
   userSchema,
   workspaceSchema,
+  wsTokenSchema,
 } from '@crewship/contracts';
 import { z } from 'zod';
 
@@ -110,6 +126,65 @@ function cancelledError(cause: unknown): CrewshipError {
     cause,
     details: { cancelled: true },
   });
+}
+
+/** `?a=1&b=x` from the defined values, or '' when there are none. */
+function queryString(values: Record<string, string | number | undefined>): string {
+  const pairs = Object.entries(values).filter(
+    (pair): pair is [string, string | number] => pair[1] !== undefined && pair[1] !== '',
+  );
+  if (pairs.length === 0) return '';
+  return `?${pairs.map(([key, value]) => `${encode(key)}=${encode(String(value))}`).join('&')}`;
+}
+
+/** Reads server-sent events and yields each event's `data` parsed with `schema`. */
+async function* readServerSentEvents<T>(
+  response: Response,
+  schema: z.ZodType<T>,
+  what: string,
+  signal?: AbortSignal,
+): AsyncGenerator<T> {
+  if (!response.body) throw unexpected('reading', what);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  let data: string[] = [];
+  try {
+    while (true) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw new CrewshipError('unavailable', `lost the stream of ${what}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      if (chunk.done) return;
+      pending += decoder.decode(chunk.value, { stream: true });
+      let newline = pending.indexOf('\n');
+      while (newline >= 0) {
+        const line = pending.slice(0, newline).replace(/\r$/, '');
+        pending = pending.slice(newline + 1);
+        newline = pending.indexOf('\n');
+        if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+        else if (line === '' && data.length > 0) {
+          let value: unknown;
+          try {
+            value = JSON.parse(data.join('\n'));
+          } catch {
+            throw unexpected('reading', what);
+          }
+          data = [];
+          const parsed = schema.safeParse(value);
+          if (!parsed.success) throw unexpected('reading', what);
+          yield parsed.data;
+        }
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
 }
 
 /**
@@ -414,6 +489,72 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
       unassign: (reference: string, agents: readonly string[]) =>
         call('POST', `/api/v1/credentials/${encode(reference)}/unassign`, credentialSchema, { agents }),
     },
+    /** Chats with agents: a message starts a run whose events stream live. */
+    chats: {
+      /** Starts a chat with an agent (id or slug). */
+      create: (agent: string, input: { title?: string } = {}) =>
+        call('POST', `/api/v1/agents/${encode(agent)}/chats`, chatSchema, input),
+      list: (filter: { agent?: string | undefined } = {}) =>
+        call('GET', `/api/v1/chats${queryString({ agent: filter.agent })}`, items(chatSchema)),
+      get: (chat: string) => call('GET', `/api/v1/chats/${encode(chat)}`, chatSchema),
+      messages: (chat: string, page: { after?: string | undefined; limit?: number | undefined } = {}) =>
+        call(
+          'GET',
+          `/api/v1/chats/${encode(chat)}/messages${queryString({ after: page.after, limit: page.limit })}`,
+          items(chatMessageSchema),
+        ),
+      /** Sends a message, which starts a run; stream it from `stream_after_seq`. */
+      send: (chat: string, content: string, options: { timeoutSeconds?: number | undefined } = {}) =>
+        call('POST', `/api/v1/chats/${encode(chat)}/messages`, postMessageResponseSchema, {
+          content,
+          ...(options.timeoutSeconds ? { timeout_seconds: options.timeoutSeconds } : {}),
+        }),
+      /**
+       * Live events of the chat. With `run`, `result` resolves with the run once it has ended and the
+       * iteration stops; without, it follows until `signal` aborts.
+       */
+      stream: (
+        chat: string,
+        options: { afterSeq?: number | undefined; run?: string | undefined; signal?: AbortSignal } = {},
+      ): Promise<NdjsonStream<ChatStreamLine, z.output<typeof chatStreamDoneSchema>>> =>
+        stream(
+          'GET',
+          `/api/v1/chats/${encode(chat)}/stream${queryString({ after_seq: options.afterSeq, run: options.run })}`,
+          undefined,
+          { event: chatStreamLineSchema, result: chatStreamDoneSchema },
+          options.signal,
+        ),
+    },
+    runs: {
+      list: (
+        query: Omit<Partial<z.input<typeof listRunsQuerySchema>>, 'limit'> & {
+          status?: RunStatus;
+          limit?: number;
+        } = {},
+      ) => call('GET', `/api/v1/runs${queryString(query)}`, items(runSchema)),
+      get: (run: string) => call('GET', `/api/v1/runs/${encode(run)}`, runSchema),
+      stats: (query: { since?: string; crew?: string; agent?: string } = {}) =>
+        call('GET', `/api/v1/runs/stats${queryString(query)}`, runStatsSchema),
+      /** Cancels a run in progress; resolves with the ended run. */
+      cancel: (run: string) => call('POST', `/api/v1/runs/${encode(run)}/cancel`, runSchema),
+    },
+    journal: {
+      /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
+      list: (
+        query: Omit<Partial<z.input<typeof listJournalQuerySchema>>, 'limit'> & { limit?: number } = {},
+      ) => call('GET', `/api/v1/journal${queryString(query)}`, journalPageSchema),
+      verify: () => call('GET', '/api/v1/journal/verify', journalVerificationSchema),
+      /** New entries as they are written (after `afterSeq` from the database first), until `signal` aborts. */
+      tail: async (
+        options: { afterSeq?: number | undefined; type?: string | undefined; signal?: AbortSignal } = {},
+      ): Promise<AsyncIterable<JournalEntryDto>> => {
+        const path = `/api/v1/journal/stream${queryString({ after_seq: options.afterSeq, type: options.type })}`;
+        const response = await send('GET', path, undefined, 'text/event-stream', options.signal);
+        return readServerSentEvents(response, journalEntrySchema, `GET ${path}`, options.signal);
+      },
+    },
+    /** A short-lived token for the WebSocket at /ws. */
+    wsToken: () => call('GET', '/api/v1/ws-token', wsTokenSchema),
     admin: {
       /** Rotates the server's ENCRYPTION_KEY and re-encrypts every credential (Owner of the first workspace). */
       reencrypt: () => call('POST', '/api/v1/admin/reencrypt', reencryptResultSchema),

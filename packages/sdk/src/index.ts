@@ -5,3 +5,12 @@ export {
   createCrewshipClient,
   type NdjsonStream,
 } from './crewship-client.js';
+export {
+  createRealtimeClient,
+  type RealtimeClient,
+  type RealtimeClientOptions,
+  type RealtimeEvent,
+  type RealtimeSocket,
+  type RealtimeSocketConstructor,
+  type RealtimeStatus,
+} from './realtime-client.js';
