@@ -6,6 +6,8 @@ import { registerAuthCommands } from './commands/auth.js';
 import { registerCredentialCommands } from './commands/credential.js';
 import { registerCrewCommands } from './commands/crew.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerJournalCommands } from './commands/journal.js';
+import { registerRunCommands } from './commands/runs.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerToolsCommands } from './commands/tools.js';
 import { registerWorkspaceCommands } from './commands/workspace.js';
@@ -55,6 +57,8 @@ code per kind: 2 invalid input or usage, 3 not logged in, 4 forbidden, 5 not fou
   registerAgentCommands(program, context);
   registerToolsCommands(program, context);
   registerCredentialCommands(program, context);
+  registerRunCommands(program, context);
+  registerJournalCommands(program, context);
   registerAdminCommands(program, context);
   return program;
 }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createNpmAgentToolsInstaller } from '@crewship/agent-tools';
@@ -15,6 +16,7 @@ import { createServices } from './adapters/services.js';
 import type { ServerConfig } from './config.js';
 import { loadOrCreateSecrets, prepareDataDir } from './data-dir.js';
 import { createApp } from './http/app.js';
+import { attachWebSocketServer } from './http/websocket.js';
 import { createJsonLogger } from './logger.js';
 import { VERSION } from './version.js';
 
@@ -150,6 +152,13 @@ export async function startServer(
     database.close();
     throw listenError(error as NodeJS.ErrnoException, config);
   }
+  const websocket = attachWebSocketServer(server as Server, {
+    hub: services.hub,
+    tokens: services.wsTokens,
+    authorizeChannel: (userId, channel) =>
+      services.runs.canListen(channel, (workspaceId) => services.workspaces.membership(userId, workspaceId)),
+    logger,
+  });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
@@ -167,7 +176,11 @@ export async function startServer(
           if ('closeAllConnections' in server) server.closeAllConnections();
         }, config.shutdownTimeoutMs);
         if ('closeIdleConnections' in server) server.closeIdleConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Live streams never end on their own: end them so the connections can drain.
+        services.runs.closeStreams();
+        await websocket.close();
+        await closed;
         clearTimeout(forced);
         dispose();
         await lifecycle.stop();

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeContainerRuntime } from '@crewship/container-runtime/testing';
 import { ROLES, type Role } from '@crewship/contracts';
@@ -60,6 +61,20 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/v1/credentials/{id}/assign': 'ADMIN',
   'POST /api/v1/credentials/{id}/unassign': 'ADMIN',
   'POST /api/v1/admin/reencrypt': 'OWNER',
+  'POST /api/v1/agents/{agent}/chats': 'MEMBER',
+  'GET /api/v1/chats': 'VIEWER',
+  'GET /api/v1/chats/{chat}': 'VIEWER',
+  'GET /api/v1/chats/{chat}/messages': 'VIEWER',
+  'POST /api/v1/chats/{chat}/messages': 'MEMBER',
+  'GET /api/v1/chats/{chat}/stream': 'VIEWER',
+  'GET /api/v1/runs': 'VIEWER',
+  'GET /api/v1/runs/stats': 'VIEWER',
+  'GET /api/v1/runs/{run}': 'VIEWER',
+  'POST /api/v1/runs/{run}/cancel': 'MEMBER',
+  'GET /api/v1/journal': 'VIEWER',
+  'GET /api/v1/journal/stream': 'VIEWER',
+  'GET /api/v1/journal/verify': 'ADMIN',
+  'GET /api/v1/ws-token': 'signed-in',
 };
 
 const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, MANAGER: 3, ADMIN: 4, OWNER: 5 };
@@ -71,10 +86,15 @@ interface Prepared {
   body?: unknown;
   workspace?: string;
   token?: string;
+  /** A stream that never ends by itself: only its status is read. */
+  live?: boolean;
 }
 
+// A stand-in `claude` that works for a minute: runs stay in flight until they are cancelled.
+const standIns = mkdtempSync(join(tmpdir(), 'crewship-rbac-bin-'));
+writeFileSync(join(standIns, 'claude'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
 let server: TestServer;
-const runtime = createFakeContainerRuntime();
+const runtime = createFakeContainerRuntime({ path: [standIns] });
 let owner: string;
 let workspaceId: string;
 const tokens = {} as Record<Caller, string>;
@@ -111,6 +131,41 @@ async function freshWorkspaceWithEveryRole(): Promise<string> {
     await api('POST', '/api/v1/members', { email, role }, owner, created.id);
   }
   return created.id;
+}
+
+async function freshChat(): Promise<string> {
+  const agent = await api('POST', '/api/v1/agents', { crew: await freshCrew(), name: unique('agent') });
+  return (await api('POST', `/api/v1/agents/${agent.id}/chats`, {})).id;
+}
+
+/** A chat with a run in progress (the stand-in sleeps). */
+async function runningRun(): Promise<{ chat: string; run: string }> {
+  const chat = await freshChat();
+  const posted = await api('POST', `/api/v1/chats/${chat}/messages`, { content: 'work' });
+  return { chat, run: posted.run.id };
+}
+
+/** A chat whose run has ended (cancelled by the owner). */
+async function endedRun(): Promise<{ chat: string; run: string }> {
+  const started = await runningRun();
+  await api('POST', `/api/v1/runs/${started.run}/cancel`);
+  return started;
+}
+
+/** Only the status of a response whose body never ends. */
+async function liveStatus(path: string, token: string | undefined, workspace: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}${path}`, {
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      'x-crewship-workspace': workspace,
+    },
+    signal: controller.signal,
+  });
+  const status = response.status;
+  const text = status >= 300 ? await response.text() : '';
+  controller.abort();
+  return { status, text, json: text ? JSON.parse(text) : undefined };
 }
 
 /** Builds a request that succeeds for any caller allowed to make it. */
@@ -222,6 +277,25 @@ async function prepare(route: string, caller: Caller): Promise<Prepared> {
             : undefined;
       return { path: route.split(' ')[1]?.replace('{id}', credential.id) ?? '', ...(body ? { body } : {}) };
     }
+    case 'POST /api/v1/agents/{agent}/chats': {
+      const agent = await api('POST', '/api/v1/agents', { crew: await freshCrew(), name: unique('agent') });
+      return { path: `/api/v1/agents/${agent.id}/chats`, body: {} };
+    }
+    case 'GET /api/v1/chats/{chat}':
+    case 'GET /api/v1/chats/{chat}/messages':
+      return { path: route.split(' ')[1]?.replace('{chat}', await freshChat()) ?? '' };
+    case 'POST /api/v1/chats/{chat}/messages':
+      return { path: `/api/v1/chats/${await freshChat()}/messages`, body: { content: 'hello' } };
+    case 'GET /api/v1/chats/{chat}/stream': {
+      const { chat, run } = await endedRun();
+      return { path: `/api/v1/chats/${chat}/stream?run=${run}&after_seq=0` };
+    }
+    case 'GET /api/v1/runs/{run}':
+      return { path: `/api/v1/runs/${(await endedRun()).run}` };
+    case 'POST /api/v1/runs/{run}/cancel':
+      return { path: `/api/v1/runs/${(await runningRun()).run}/cancel` };
+    case 'GET /api/v1/journal/stream':
+      return { path: '/api/v1/journal/stream', live: true };
     default:
       return { path: route.split(' ')[1] ?? '' };
   }
@@ -256,6 +330,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.cleanup();
+  rmSync(standIns, { recursive: true, force: true });
+  rmSync(runtime.root, { recursive: true, force: true });
 });
 
 describe('RBAC matrix', () => {
@@ -272,19 +348,18 @@ describe('RBAC matrix', () => {
     it(`${route} needs ${expectation}`, async () => {
       if (expectation !== 'public') {
         const anonymous = await prepare(route, 'OWNER');
-        const response = await server.request(method, anonymous.path, {
-          body: anonymous.body,
-          workspace: workspaceId,
-        });
+        const response = anonymous.live
+          ? await liveStatus(anonymous.path, undefined, workspaceId)
+          : await server.request(method, anonymous.path, { body: anonymous.body, workspace: workspaceId });
         expect(response.status, `${route} without credentials`).toBe(401);
       }
       for (const caller of CALLERS) {
         const prepared = await prepare(route, caller);
-        const response = await server.request(method, prepared.path, {
-          token: prepared.token ?? tokens[caller],
-          body: prepared.body,
-          workspace: prepared.workspace ?? workspaceId,
-        });
+        const token = prepared.token ?? tokens[caller];
+        const workspace = prepared.workspace ?? workspaceId;
+        const response = prepared.live
+          ? await liveStatus(prepared.path, token, workspace)
+          : await server.request(method, prepared.path, { token, body: prepared.body, workspace });
         const label = `${caller} ${route}: ${response.text}`;
         if (expectation === 'public' || expectation === 'signed-in') {
           if (route === 'POST /api/v1/bootstrap') expect(response.status, label).toBe(409);

@@ -36,7 +36,8 @@ describe('agentEnvironment', () => {
     const byPath = Object.fromEntries(files.map((file) => [file.path, file.content]));
     expect(byPath[`${env.CODEX_HOME}/config.toml`]).toContain('wire_api = "responses"');
     expect(byPath[`${env.CODEX_HOME}/config.toml`]).toContain('supports_websockets = false');
-    expect(JSON.parse(byPath[env.GEMINI_CLI_SYSTEM_SETTINGS_PATH ?? ''] ?? '{}')).toMatchObject({
+    expect(env.GEMINI_CLI_SYSTEM_SETTINGS_PATH).toBeUndefined();
+    expect(JSON.parse(byPath[`${env.GEMINI_CLI_HOME}/.gemini/settings.json`] ?? '{}')).toMatchObject({
       security: { auth: { selectedType: 'gemini-api-key' } },
     });
     expect(JSON.parse(byPath[env.OPENCODE_CONFIG ?? ''] ?? '{}').provider.anthropic.options.baseURL).toBe(

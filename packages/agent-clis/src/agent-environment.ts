@@ -1,15 +1,10 @@
-import { agentDummyKey, type CliAdapter, SIDECAR_URL } from '@crewship/contracts';
+import { type AgentConfigFile, agentDummyKey, type CliAdapter, SIDECAR_URL } from '@crewship/contracts';
+
+export type { AgentConfigFile };
 
 export interface AgentEnvironmentInput {
   agentSlug: string;
   adapter: CliAdapter;
-}
-
-/** A file the server writes into the agent's directory before the CLI runs. */
-export interface AgentConfigFile {
-  /** Absolute path inside the container, under `/crew/agents/{slug}/`. */
-  path: string;
-  content: string;
 }
 
 export interface AgentEnvironment {
@@ -49,7 +44,8 @@ export function agentEnvironment(input: AgentEnvironmentInput): AgentEnvironment
     OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
     GEMINI_CLI_TRUST_WORKSPACE: 'true',
     CODEX_HOME: `${home}/.codex`,
-    GEMINI_CLI_SYSTEM_SETTINGS_PATH: `${config}/gemini-settings.json`,
+    // Gemini CLI skips a system settings file unless root owns it and every parent dir: use a home of its own.
+    GEMINI_CLI_HOME: `${config}/gemini`,
     OPENCODE_CONFIG: `${config}/opencode.json`,
   };
   const files: AgentConfigFile[] = [
@@ -68,7 +64,7 @@ export function agentEnvironment(input: AgentEnvironmentInput): AgentEnvironment
       ].join('\n'),
     },
     {
-      path: `${config}/gemini-settings.json`,
+      path: `${config}/gemini/.gemini/settings.json`,
       content: `${JSON.stringify(
         {
           security: { auth: { selectedType: 'gemini-api-key' } },

@@ -38,8 +38,9 @@ function runInput(overrides: Partial<StartRunInput> = {}): StartRunInput {
 }
 
 const otherCrew = testCrew({ id: 'crew-2', slug: 'gemini', name: 'Gemini' });
+const secondAgent = testAgent({ id: 'agent-2', slug: 'bob', name: 'Bob' });
 const otherCrewAgent = testAgent({
-  id: 'agent-2',
+  id: 'agent-4',
   crew_id: 'crew-2',
   crew_slug: 'gemini',
   slug: 'bob',
@@ -300,7 +301,7 @@ describe('createOrchestrator: admission', () => {
     expect(error.kind).toBe('conflict');
     expect(error.details).toEqual({ runId: first.runId });
 
-    const other = await orchestrator.startRun(runInput({ chatId: 'chat-2' }));
+    const other = await orchestrator.startRun(runInput({ chatId: 'chat-2', agent: secondAgent }));
     (await sandboxes.nextExec()).exit(0);
     (await sandboxes.nextExec()).exit(0);
     await Promise.all([first.done, other.done]);
@@ -323,15 +324,27 @@ describe('createOrchestrator: admission', () => {
   it('caps the runs in progress per crew', async () => {
     const { orchestrator, sandboxes } = setup({ maxConcurrentRunsPerCrew: 2 });
     const first = await orchestrator.startRun(runInput({ chatId: 'c1' }));
-    await orchestrator.startRun(runInput({ chatId: 'c2' }));
-    const error = await rejection(orchestrator.startRun(runInput({ chatId: 'c3' })));
+    await orchestrator.startRun(runInput({ chatId: 'c2', agent: secondAgent }));
+    const third = testAgent({ id: 'agent-3', slug: 'cyd', name: 'Cyd' });
+    const error = await rejection(orchestrator.startRun(runInput({ chatId: 'c3', agent: third })));
     expect(error.kind).toBe('rate_limited');
     expect(error.details).toEqual({ limit: 2 });
 
     await orchestrator.startRun(runInput({ chatId: 'c4', crew: otherCrew, agent: otherCrewAgent }));
     (await sandboxes.nextExec()).exit(0);
     await first.done;
-    await orchestrator.startRun(runInput({ chatId: 'c3' }));
+    await orchestrator.startRun(runInput({ chatId: 'c3', agent: third }));
+  });
+
+  it('runs one CLI per agent at a time, whatever the chat', async () => {
+    const { orchestrator, sandboxes } = setup();
+    const first = await orchestrator.startRun(runInput({ chatId: 'c1' }));
+    const error = await rejection(orchestrator.startRun(runInput({ chatId: 'c2' })));
+    expect(error.kind).toBe('conflict');
+    expect(error.details).toEqual({ runId: first.runId });
+    (await sandboxes.nextExec()).exit(0);
+    await first.done;
+    await orchestrator.startRun(runInput({ chatId: 'c2' }));
   });
 });
 
@@ -711,7 +724,7 @@ describe('createOrchestrator: restart and shutdown', () => {
   it('cancels every run on shutdown, waits for their ends and accepts no new run', async () => {
     const { orchestrator, sandboxes, journal } = setup();
     const first = await orchestrator.startRun(runInput({ chatId: 'c1' }));
-    const second = await orchestrator.startRun(runInput({ chatId: 'c2' }));
+    const second = await orchestrator.startRun(runInput({ chatId: 'c2', agent: secondAgent }));
     const execs = [await sandboxes.nextExec(), await sandboxes.nextExec()];
     await orchestrator.shutdown();
 

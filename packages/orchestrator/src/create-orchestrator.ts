@@ -543,6 +543,17 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
           });
         }
       }
+      // One CLI per agent at a time: a run writes its prompt files (AGENTS.md, system prompt) into the
+      // agent's directory and works in it, so a second one would pull them from under the first.
+      for (const run of runs.values()) {
+        if (run.input.agent.id === input.agent.id) {
+          throw new CrewshipError(
+            'conflict',
+            `agent ${input.agent.slug} is busy with run ${run.id}; wait for it or cancel it first`,
+            { details: { runId: run.id } },
+          );
+        }
+      }
       let crewRuns = 0;
       for (const run of runs.values()) if (run.input.crew.id === input.crew.id) crewRuns += 1;
       if (crewRuns >= settings.maxConcurrentRunsPerCrew) {

@@ -1,4 +1,6 @@
+import { agentCliAdapter } from '@crewship/agent-clis';
 import { createSqliteAccountService, createSqliteWorkspaceService } from '@crewship/auth';
+import { createSqliteChatStore } from '@crewship/chats';
 import type {
   AccountService,
   Agent,
@@ -14,13 +16,16 @@ import type {
 } from '@crewship/contracts';
 import { createSqliteCrewServices } from '@crewship/crews';
 import { type CrewshipDatabase, migrationStatus } from '@crewship/db';
-import { createSqliteJournal } from '@crewship/journal';
+import { createBatchedJournal, createSqliteJournal } from '@crewship/journal';
 import { createLlmGateway } from '@crewship/llm-gateway';
+import { createOrchestrator } from '@crewship/orchestrator';
+import { createRealtimeHub, createWsTokens, type RealtimeHub, type WsTokens } from '@crewship/realtime';
 import { createAgentSetup } from './agent-setup.js';
 import { toolsForAgents } from './agent-tools-for-agents.js';
 import type { BoundContainerRuntime } from './container-runtime-binding.js';
 import type { CredentialVaultBinding, EncryptionKeyService } from './credential-vault-binding.js';
 import { type CrewContainerService, createCrewContainerService } from './crew-container-service.js';
+import { createRunService, hubRunPublisher, type RunService } from './run-service.js';
 import { createSealedPath } from './sealed-path.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { installSidecarBundle, locateSidecarBundle } from './sidecar-bundle.js';
@@ -41,6 +46,12 @@ export interface ServerServices {
   tools: AgentToolsInstaller;
   credentials: CredentialVault;
   encryption: EncryptionKeyService;
+  /** Chats, runs and the journal. */
+  runs: RunService;
+  /** Short-lived tokens for the WebSocket. */
+  wsTokens: WsTokens;
+  /** Live fan-out to WebSocket clients and chat streams. */
+  hub: RealtimeHub;
   /** Redacts credential shapes and stored credential values (logs, error messages, exec output). */
   scrub(text: string): string;
   readiness(): Readiness;
@@ -88,7 +99,16 @@ export function createServices(
   const containerLogger = options.logger.child({ component: 'crew-containers' });
   const vault = options.credentialVault.vault;
   const scrubber = createSecretScrubber(vault, () => crewServices.allWorkspaceIds(), options.logger);
-  const journal = createSqliteJournal({ database, scrub: scrubber.scrub });
+  const sqliteJournal = createSqliteJournal({
+    database,
+    scrub: scrubber.scrub,
+    logger: options.logger.child({ component: 'journal' }),
+  });
+  // Every writer goes through the batch: one transaction per 100 ms or 64 entries.
+  const journal = createBatchedJournal(sqliteJournal, {
+    logger: options.logger.child({ component: 'journal' }),
+  });
+  const hub = createRealtimeHub({ logger: options.logger.child({ component: 'realtime' }) });
   const findAgentInCrew = database.sqlite.prepare<[string, string], { id: string; slug: string }>(
     'SELECT id, slug FROM agents WHERE crew_id = ? AND slug = ?',
   );
@@ -137,9 +157,23 @@ export function createServices(
       ? { agentSetup: (_crew: Crew, agent: Agent, container: CrewContainer) => agentSetup(agent, container) }
       : {}),
   });
+  const chats = createSqliteChatStore({ database });
+  const orchestrator = createOrchestrator({
+    journal,
+    sandboxes: { prepare: ({ crew, agent, files }) => containers.sandbox(crew, agent, files) },
+    chats,
+    memory: { recall: async () => '' },
+    publisher: hubRunPublisher(hub),
+    openRuns: sqliteJournal,
+    adapters: agentCliAdapter,
+    scrub: scrubber.scrub,
+    logger: options.logger.child({ component: 'orchestrator' }),
+  });
   const lifecycle: ServiceLifecycle = {
     async start() {
       await scrubber.refresh();
+      const closed = await orchestrator.recoverInterruptedRuns();
+      if (closed > 0) options.logger.warn('closed runs interrupted by the last shutdown', { runs: closed });
       if (sealedPath) {
         await installSidecarBundle(locateSidecarBundle(options.sealedPath.sidecarBundle), options.toolsDir);
       }
@@ -150,6 +184,8 @@ export function createServices(
       stats?.start();
     },
     async stop() {
+      await orchestrator.shutdown();
+      await journal.close();
       stats?.stop();
       await (sealedPath ? sealedPath.close() : gateway.close());
       await options.containerRuntime.close();
@@ -218,6 +254,16 @@ export function createServices(
     containers,
     tools: options.agentTools,
     credentials,
+    runs: createRunService({
+      chats,
+      agents: crewServices.agents,
+      crews: crewServices.crews,
+      journal: sqliteJournal,
+      hub,
+      orchestrator: () => orchestrator,
+    }),
+    wsTokens: createWsTokens({ secret: options.tokenSecret }),
+    hub,
     scrub: scrubber.scrub,
     encryption: options.credentialVault.encryption,
     readiness() {

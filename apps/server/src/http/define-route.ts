@@ -29,10 +29,10 @@ export interface RouteDefinition<Body = unknown, Query = unknown, Result = unkno
   /** 200 unless given; 204 sends no body. */
   status?: 200 | 201 | 204;
   /**
-   * What a success answers with when not one JSON document: NDJSON (one `response` object per line)
-   * or raw bytes. The handler then returns its own `Response`.
+   * What a success answers with when not one JSON document: NDJSON (one `response` object per line),
+   * server-sent events (one `response` object per event) or raw bytes. The handler then returns its own `Response`.
    */
-  produces?: 'application/x-ndjson' | 'application/octet-stream';
+  produces?: 'application/x-ndjson' | 'application/octet-stream' | 'text/event-stream';
   /** Replaces the server-wide request body limit for this route. */
   bodyLimitBytes?: number;
   handler(context: RouteContext<Body, Query>): Promise<Result | Response>;

@@ -59,8 +59,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       };
     } else if (status !== 204 && route.response) {
       success = {
-        description:
-          route.produces === 'application/x-ndjson' ? 'A stream of JSON objects, one per line' : 'Success',
+        description: {
+          'application/x-ndjson': 'A stream of JSON objects, one per line',
+          'text/event-stream': 'Server-sent events whose data is one JSON object each',
+          json: 'Success',
+        }[route.produces ?? 'json'],
         content: {
           [route.produces ?? 'application/json']: {
             schema: withoutDialect(jsonSchema(route.response, 'output')),

@@ -85,6 +85,22 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/credentials/:id/rotate': inWorkspace('ADMIN'),
   'POST /api/v1/credentials/:id/assign': inWorkspace('ADMIN'),
   'POST /api/v1/credentials/:id/unassign': inWorkspace('ADMIN'),
+  'POST /api/v1/agents/:agent/chats': inWorkspace('MEMBER'),
+  'GET /api/v1/chats': inWorkspace('VIEWER'),
+  'GET /api/v1/chats/:chat': inWorkspace('VIEWER'),
+  'GET /api/v1/chats/:chat/messages': inWorkspace('VIEWER'),
+  'POST /api/v1/chats/:chat/messages': inWorkspace('MEMBER'),
+  'GET /api/v1/chats/:chat/stream': inWorkspace('VIEWER'),
+  'GET /api/v1/runs': inWorkspace('VIEWER'),
+  'GET /api/v1/runs/stats': inWorkspace('VIEWER'),
+  'GET /api/v1/runs/:run': inWorkspace('VIEWER'),
+  'POST /api/v1/runs/:run/cancel': inWorkspace('MEMBER'),
+  'GET /api/v1/journal': inWorkspace('VIEWER'),
+  'GET /api/v1/journal/stream': inWorkspace('VIEWER'),
+  // Walks every workspace's entries: the whole chain is one.
+  'GET /api/v1/journal/verify': inWorkspace('ADMIN'),
+  'GET /api/v1/ws-token': signedIn,
+
   // Server-wide: the binding also requires OWNER in the server's first workspace.
   'POST /api/v1/admin/reencrypt': inWorkspace('OWNER'),
 };

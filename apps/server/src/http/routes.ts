@@ -50,6 +50,7 @@ import { z } from 'zod';
 import { buildCredentialRoutes } from './credential-routes.js';
 import { type AnyRoute, defineRoute } from './define-route.js';
 import { ndjsonResponse } from './ndjson-response.js';
+import { buildRunRoutes } from './run-routes.js';
 import { clearSessionCookie, writeSessionCookie } from './session-cookie.js';
 
 const bootstrapResultSchema = z.object({ user: userSchema, workspace: workspaceSchema });
@@ -531,6 +532,7 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
         ndjsonResponse(installEvents(services.tools, body.tools), () => {}),
     }),
     ...buildCredentialRoutes(),
+    ...buildRunRoutes(),
   ];
   return routes;
 }

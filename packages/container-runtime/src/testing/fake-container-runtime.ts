@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ContainerRuntime,
   type ContainerStats,
@@ -13,11 +16,33 @@ import { createExecHandle } from '../exec-handle.js';
 import { execOptionsError } from '../exec-options.js';
 import { createLineSplitter } from '../line-splitter.js';
 
+/** Container paths the fake maps under its root, as the real runtime's mounts would place them. */
+const CONTAINER_ROOTS = ['/crew/', '/output/', '/secrets/', '/workspace', '/home/agent', '/run/crewship'];
+
+export interface FakeContainerRuntimeOptions {
+  /**
+   * Stands in for the container's filesystem: arguments, environment values and the working directory
+   * that name a container path (`/crew/…`, `/output/…`, `/workspace`…) are moved under it, so a test
+   * never writes to the host's `/crew`. Default: a fresh temporary directory.
+   */
+  root?: string;
+  /** Directories searched for commands before the host's own (stand-in agent CLIs). */
+  path?: readonly string[];
+}
+
 /**
  * A `ContainerRuntime` for unit tests: containers are records in memory and `exec` runs the command
  * as a local process in its own process group (users and `tmuxSession` are ignored). Passes the shared contract suite.
  */
-export function createFakeContainerRuntime(): ContainerRuntime & { readonly execCount: number } {
+export function createFakeContainerRuntime(
+  options: FakeContainerRuntimeOptions = {},
+): ContainerRuntime & { readonly execCount: number; readonly root: string } {
+  const root = options.root ?? mkdtempSync(join(tmpdir(), 'crewship-fake-container-'));
+  const inRoot = (value: string) =>
+    CONTAINER_ROOTS.some((prefix) => value === prefix.replace(/\/$/, '') || value.startsWith(prefix))
+      ? join(root, value)
+      : value;
+  const searchPath = [...(options.path ?? []), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
   const containers = new Map<string, CrewContainer & { lastActivityAt: string | null }>();
   let execCount = 0;
 
@@ -40,11 +65,16 @@ export function createFakeContainerRuntime(): ContainerRuntime & { readonly exec
       fail(invalid);
       return handle;
     }
-    const [command = '', ...args] = options.cmd;
+    const [command = '', ...args] = options.cmd.map(inRoot);
+    const cwd = options.cwd === undefined ? undefined : inRoot(options.cwd);
+    if (cwd !== undefined && cwd !== options.cwd) mkdirSync(cwd, { recursive: true });
+    const env = Object.fromEntries(
+      Object.entries(options.env ?? {}).map(([key, value]) => [key, inRoot(value)]),
+    );
     const started = performance.now();
     const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env },
+      cwd,
+      env: { PATH: searchPath, ...env },
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -96,6 +126,7 @@ export function createFakeContainerRuntime(): ContainerRuntime & { readonly exec
   }
 
   return {
+    root,
     get execCount() {
       return execCount;
     },

@@ -3,6 +3,7 @@ import { crewsMigration } from './0002-crews.js';
 import { credentialsMigration } from './0003-credentials.js';
 import { journalMigration } from './0004-journal.js';
 import { chatsMigration } from './0005-chats.js';
+import { journalRunIndexMigration } from './0006-journal-run-index.js';
 
 export interface Migration {
   id: string;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   credentialsMigration,
   journalMigration,
   chatsMigration,
+  journalRunIndexMigration,
 ];
