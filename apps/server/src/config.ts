@@ -140,7 +140,7 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     },
     egressResolve: env.CREWSHIP_EGRESS_RESOLVE ?? '',
     journalLlmBodies: env.CREWSHIP_JOURNAL_LLM_BODIES ?? 'false',
-    sealedPath: env.CREWSHIP_SEALED_PATH ?? 'false',
+    sealedPath: env.CREWSHIP_SEALED_PATH ?? 'true',
     sidecarBundle: nonEmpty(env.CREWSHIP_SIDECAR_BUNDLE),
     home,
     uid: process.getuid?.() ?? 0,
