@@ -90,7 +90,8 @@ export async function startServer(
   let shuttingDown = false;
   const containerRuntime = await bindContainerRuntime(config, logger, {
     runtime: options.containerRuntime,
-    sealedPath: options.sealedPath ?? config.sealedPath,
+    // An injected runtime (tests) gets the sealed path only when asked for it.
+    sealedPath: options.containerRuntime ? options.sealedPath === true : config.sealedPath,
   });
   const { services, lifecycle } = createServices(database, {
     tokenSecret: secrets.sessionSecret,

@@ -29,7 +29,7 @@ import { createRunService, hubRunPublisher, type RunService } from './run-servic
 import { createSealedPath } from './sealed-path.js';
 import { createSecretScrubber } from './secret-scrubber.js';
 import { installSidecarBundle, locateSidecarBundle } from './sidecar-bundle.js';
-import { createInMemoryStatsSink, createStatsCollector, type StatsCollector } from './stats-collector.js';
+import { createStatsCollector, hubStatsSink, type StatsCollector } from './stats-collector.js';
 
 export interface Readiness {
   status: 'ready' | 'not_ready';
@@ -90,8 +90,9 @@ export function createServices(
 ): { services: ServerServices; lifecycle: ServiceLifecycle } {
   const crewServices = createSqliteCrewServices(database);
   const { binding } = options.containerRuntime;
+  const hub = createRealtimeHub({ logger: options.logger.child({ component: 'realtime' }) });
   const stats: StatsCollector | undefined = binding.runtime
-    ? createStatsCollector(binding.runtime, createInMemoryStatsSink(), {
+    ? createStatsCollector(binding.runtime, hubStatsSink(hub), {
         intervalMs: options.statsIntervalMs,
         logger: options.logger.child({ component: 'container-stats' }),
       })
@@ -108,7 +109,6 @@ export function createServices(
   const journal = createBatchedJournal(sqliteJournal, {
     logger: options.logger.child({ component: 'journal' }),
   });
-  const hub = createRealtimeHub({ logger: options.logger.child({ component: 'realtime' }) });
   const findAgentInCrew = database.sqlite.prepare<[string, string], { id: string; slug: string }>(
     'SELECT id, slug FROM agents WHERE crew_id = ? AND slug = ?',
   );

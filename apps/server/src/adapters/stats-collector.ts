@@ -1,4 +1,10 @@
-import type { ContainerRuntime, ContainerStats, ContainerStatsSink, Logger } from '@crewship/contracts';
+import type {
+  ContainerRuntime,
+  ContainerStats,
+  ContainerStatsSink,
+  Logger,
+  RealtimePublisher,
+} from '@crewship/contracts';
 
 export const STATS_PROBE_TIMEOUT_MS = 3000;
 export const STATS_MAX_CONCURRENT_PROBES = 10;
@@ -139,6 +145,24 @@ export function createStatsCollector(
 }
 
 /** Keeps the latest published sample per crew; stands in until the WebSocket hub subscribes. */
+/** Publishes each sample on the crew's workspace channel as `container.stats` (the API's field names). */
+export function hubStatsSink(hub: RealtimePublisher): ContainerStatsSink {
+  return {
+    publish(workspaceId, stats) {
+      hub.publish(`workspace:${workspaceId}`, 'container.stats', {
+        crew_id: stats.crewId,
+        at: stats.at,
+        cpu_percent: stats.cpuPercent,
+        memory_bytes: stats.memoryBytes,
+        memory_limit_bytes: stats.memoryLimitBytes,
+        network_rx_bytes: stats.networkRxBytes,
+        network_tx_bytes: stats.networkTxBytes,
+        pids: stats.pids,
+      });
+    },
+  };
+}
+
 export function createInMemoryStatsSink(): ContainerStatsSink & {
   latest(crewId: string): { workspaceId: string; stats: ContainerStats } | undefined;
 } {
