@@ -159,7 +159,15 @@ export function createServices(
   });
   const chats = createSqliteChatStore({ database });
   const orchestrator = createOrchestrator({
-    journal,
+    // Lifecycle entries are awaited by the run (and by the client waiting for its start): they go out
+    // at once with whatever is queued, instead of waiting for the next 100 ms batch.
+    journal: {
+      append(entry) {
+        const stored = journal.append(entry);
+        if (entry.entryType.startsWith('run.')) void journal.flush();
+        return stored;
+      },
+    },
     sandboxes: { prepare: ({ crew, agent, files }) => containers.sandbox(crew, agent, files) },
     chats,
     memory: { recall: async () => '' },
