@@ -198,7 +198,12 @@ describe.skipIf(!engine && !mustRun)('the sealed path on the real Docker engine'
       cmd: ['node', '-e', FORWARD_SCRIPT, 'http://denied.example.org/x'],
     });
     expect(stdout(deniedForward)[0]).toBe('status 403');
-    const denials = journalRows().filter((row) => row.entry_type === 'egress.denied');
+    // The gateway's entries reach the database with the next journal batch (within ~100 ms).
+    let denials = journalRows().filter((row) => row.entry_type === 'egress.denied');
+    for (let attempt = 0; attempt < 50 && denials.length < 2; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      denials = journalRows().filter((row) => row.entry_type === 'egress.denied');
+    }
     expect(denials.map((row) => row.summary).join('\n')).toMatch(
       /denied\.example\.com[\s\S]*denied\.example\.org/,
     );
