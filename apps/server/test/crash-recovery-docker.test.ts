@@ -1,20 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectDockerEngine } from '@crewship/container-runtime';
 import { createDatabase } from '@crewship/db';
 import { createFakeProvider, type FakeProvider } from '@crewship/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDataDir, PASSWORD, request } from './harness.js';
+import { dockerTestsRun, makeDataDir, PASSWORD, request } from './harness.js';
 
-const engine = await detectDockerEngine({
-  dockerHost: process.env.DOCKER_HOST,
-  home: homedir(),
-  uid: process.getuid?.() ?? 0,
-}).catch(() => null);
-const mustRun = process.env.CI === 'true';
+const dockerTests = await dockerTestsRun();
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 /** crewshipd as its own process (so it can be killed with SIGKILL), on a random port; resolves with its URL. */
@@ -45,7 +38,7 @@ function spawnServer(
   });
 }
 
-describe.skipIf(!engine && !mustRun)('kill -9 of the server in the middle of a run', () => {
+describe.skipIf(!dockerTests)('kill -9 of the server in the middle of a run', () => {
   const dataDir = makeDataDir();
   const slug = `crash-${Math.random().toString(36).slice(2, 8)}`;
   let provider: FakeProvider;

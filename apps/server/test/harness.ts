@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeAgentToolsInstaller } from '@crewship/agent-tools/testing';
+import { detectDockerEngine } from '@crewship/container-runtime';
 import { type LogLevel, silentLogger } from '@crewship/contracts';
 import { parseServerConfig } from '../src/config.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../src/start-server.js';
@@ -160,4 +161,18 @@ export async function cliToken(server: TestServer, email: string, password = PAS
   if (response.status !== 201)
     throw new Error(`token for ${email} failed: ${response.status} ${response.text}`);
   return response.json.token as string;
+}
+
+/**
+ * Whether tests that need the real Docker engine run: when one answers, and always in CI, where a
+ * missing engine must fail them rather than skip them.
+ */
+export async function dockerTestsRun(): Promise<boolean> {
+  if (process.env.CI === 'true') return true;
+  const engine = await detectDockerEngine({
+    dockerHost: process.env.DOCKER_HOST,
+    home: homedir(),
+    uid: process.getuid?.() ?? 0,
+  }).catch(() => null);
+  return engine !== null;
 }

@@ -1,7 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { detectDockerEngine } from '@crewship/container-runtime';
 import {
   createFakeProvider,
   type FakeProvider,
@@ -11,18 +9,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bootstrapOwner,
+  dockerTestsRun,
   makeDataDir,
   type StreamEvent,
   startTestServer,
   type TestServer,
 } from './harness.js';
 
-const engine = await detectDockerEngine({
-  dockerHost: process.env.DOCKER_HOST,
-  home: homedir(),
-  uid: process.getuid?.() ?? 0,
-}).catch(() => null);
-const mustRun = process.env.CI === 'true';
+const dockerTests = await dockerTestsRun();
 
 /** Per CLI: its adapter, model, provider, and the shell tool its provider asks for to write a file. */
 const AGENTS = [
@@ -70,7 +64,7 @@ function queuedScript(queue: FakeReply[]) {
   };
 }
 
-describe.skipIf(!engine && !mustRun)('agent runs of the real CLIs in a real crew container', () => {
+describe.skipIf(!dockerTests)('agent runs of the real CLIs in a real crew container', () => {
   const dataDir = makeDataDir();
   const crewSlug = `runs-${Math.random().toString(36).slice(2, 8)}`;
   const queues: Record<'anthropic' | 'openai' | 'google', FakeReply[]> = {

@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { detectDockerEngine } from '@crewship/container-runtime';
 import { createDatabase } from '@crewship/db';
 import { createFakeProvider, type FakeProvider } from '@crewship/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bootstrapOwner,
+  dockerTestsRun,
   makeDataDir,
   postNdjson,
   type StreamEvent,
@@ -17,12 +16,7 @@ import {
   type TestServer,
 } from './harness.js';
 
-const engine = await detectDockerEngine({
-  dockerHost: process.env.DOCKER_HOST,
-  home: homedir(),
-  uid: process.getuid?.() ?? 0,
-}).catch(() => null);
-const mustRun = process.env.CI === 'true';
+const dockerTests = await dockerTestsRun();
 const CANARY = `sk-ant-api03-CANARY${Math.random().toString(36).slice(2, 12)}abcdefghijklmnop`;
 
 type Event = StreamEvent;
@@ -54,7 +48,7 @@ http.get({ host: '127.0.0.1', port: 9119, path: target.href, headers: { host: ta
   res.on('end', () => { console.log('status ' + res.statusCode); console.log(body); });
 }).on('error', (error) => console.log('error ' + error.code));`;
 
-describe.skipIf(!engine && !mustRun)('the sealed path on the real Docker engine', () => {
+describe.skipIf(!dockerTests)('the sealed path on the real Docker engine', () => {
   const dataDir = makeDataDir();
   const slug = `sp-${Math.random().toString(36).slice(2, 8)}`;
   let provider: FakeProvider;
