@@ -297,6 +297,8 @@ export interface Orchestrator {
   cancelRun(runId: string, actor: string): boolean;
   activeRunForChat(chatId: string): string | null;
   isActive(runId: string): boolean;
+  /** Settles like `RunHandle.done` for a run in progress here; null when it is not running here. */
+  ended(runId: string): Promise<RunOutcome> | null;
   /** Closes runs left open by a previous process as `failed` with reason `server_restart`. */
   recoverInterruptedRuns(): Promise<number>;
   /** Cancels every active run and waits for their terminal entries. */

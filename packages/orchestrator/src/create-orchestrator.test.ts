@@ -336,6 +336,16 @@ describe('createOrchestrator: admission', () => {
     await orchestrator.startRun(runInput({ chatId: 'c3', agent: third }));
   });
 
+  it('hands out the outcome of a run in progress, and nothing for one that is not running here', async () => {
+    const { orchestrator } = setup();
+    expect(orchestrator.ended('no-such-run')).toBeNull();
+    const run = await orchestrator.startRun(runInput());
+    const ended = orchestrator.ended(run.runId);
+    expect(orchestrator.cancelRun(run.runId, 'user:u1')).toBe(true);
+    expect(await ended).toMatchObject({ runId: run.runId, status: 'cancelled' });
+    expect(orchestrator.ended(run.runId)).toBeNull();
+  });
+
   it('runs one CLI per agent at a time, whatever the chat', async () => {
     const { orchestrator, sandboxes } = setup();
     const first = await orchestrator.startRun(runInput({ chatId: 'c1' }));

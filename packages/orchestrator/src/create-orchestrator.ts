@@ -633,6 +633,10 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
       return runs.has(runId);
     },
 
+    ended(runId) {
+      return runs.get(runId)?.done ?? null;
+    },
+
     async recoverInterruptedRuns() {
       const open = openRunsSchema.parse(await deps.openRuns.openRuns());
       let closed = 0;

@@ -22,6 +22,7 @@ import { type SqliteJournal, toJournalEntryDto } from '@crewship/journal';
 import type { HubEvent, RealtimeHub } from '@crewship/realtime';
 import { ulid } from 'ulid';
 import type { z } from 'zod';
+import { createPushQueue } from '../push-queue.js';
 
 export const chatChannel = (chatId: string) => `chat:${chatId}`;
 export const workspaceChannel = (workspaceId: string) => `workspace:${workspaceId}`;
@@ -97,46 +98,6 @@ export function hubRunPublisher(hub: RealtimeHub): RunEventPublisher {
 }
 
 const isTerminal = (status: string) => (TERMINAL_RUN_STATUSES as readonly string[]).includes(status);
-
-/** A push source turned into an async iterable that ends when the signal aborts or `end()` is called. */
-function channelQueue<T>(signal: AbortSignal) {
-  const queue: T[] = [];
-  let wake: (() => void) | undefined;
-  let ended = false;
-  const notify = () => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
-  signal.addEventListener('abort', () => {
-    ended = true;
-    notify();
-  });
-  return {
-    push(item: T) {
-      if (ended) return;
-      queue.push(item);
-      notify();
-    },
-    end() {
-      ended = true;
-      notify();
-    },
-    async *drain(): AsyncGenerator<T> {
-      while (true) {
-        const next = queue.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        if (ended) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-    },
-  };
-}
 
 export function createRunService(options: RunServiceOptions): RunService {
   const { chats, agents, crews, journal, hub } = options;
@@ -227,7 +188,7 @@ export function createRunService(options: RunServiceOptions): RunService {
       chats.get(context.workspaceId, chatId);
       const signal = AbortSignal.any([clientSignal, shutdown.signal]);
       if (runId) getRun(context, runId);
-      const queue = channelQueue<ChatStreamLine | { done: true; run: Run }>(signal);
+      const queue = createPushQueue<ChatStreamLine | { done: true; run: Run }>(signal);
       let finished = false;
       const finish = () => {
         if (finished) return;
@@ -287,18 +248,13 @@ export function createRunService(options: RunServiceOptions): RunService {
         throw new CrewshipError('conflict', `run ${runId} has already ended (${run.status})`);
       }
       const orchestrator = options.orchestrator();
-      if (!orchestrator.cancelRun(runId, `user:${context.userId}`)) {
+      const ended = orchestrator.ended(runId);
+      if (!ended || !orchestrator.cancelRun(runId, `user:${context.userId}`)) {
         throw new CrewshipError('conflict', `run ${runId} is not running on this server`);
       }
-      const ended = await new Promise<Run>((resolve) => {
-        const check = () => {
-          const current = getRun(context, runId);
-          if (isTerminal(current.status)) resolve(current);
-          else setTimeout(check, 50).unref();
-        };
-        check();
-      });
-      return ended;
+      // `ended` settles once the terminal entry is committed, so the projection shows it.
+      await ended;
+      return getRun(context, runId);
     },
 
     async journal(context, query) {
@@ -320,7 +276,7 @@ export function createRunService(options: RunServiceOptions): RunService {
 
     journalStream(context, { afterSeq, type, signal: clientSignal }) {
       const signal = AbortSignal.any([clientSignal, shutdown.signal]);
-      const queue = channelQueue<JournalEntryDto>(signal);
+      const queue = createPushQueue<JournalEntryDto>(signal);
       const matches = (entryType: string) =>
         !type || (type.endsWith('.*') ? entryType.startsWith(type.slice(0, -1)) : entryType === type);
       let lastSeq = afterSeq ?? 0;

@@ -47,6 +47,7 @@ import {
 } from '@crewship/contracts';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { createPushQueue } from '../push-queue.js';
 import { buildCredentialRoutes } from './credential-routes.js';
 import { type AnyRoute, defineRoute } from './define-route.js';
 import { ndjsonResponse } from './ndjson-response.js';
@@ -71,44 +72,18 @@ async function* execEvents(handle: ExecHandle, scrub: (text: string) => string) 
 }
 
 /** Progress lines as they come, then the installed tools. Installing goes on if the client leaves. */
-async function* installEvents(installer: AgentToolsInstaller, names: readonly AgentToolName[]) {
-  const queue: unknown[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  let failure: unknown;
-  const notify = () => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
+function installEvents(installer: AgentToolsInstaller, names: readonly AgentToolName[]) {
+  const events = createPushQueue<unknown>();
   installer
-    .install(names, (line) => {
-      queue.push({ progress: line });
-      notify();
-    })
+    .install(names, (line) => events.push({ progress: line }))
     .then(
-      (tools) => queue.push({ tools }),
-      (error: unknown) => {
-        failure = error;
+      (tools) => {
+        events.push({ tools });
+        events.end();
       },
-    )
-    .finally(() => {
-      done = true;
-      notify();
-    });
-  while (true) {
-    if (queue.length > 0) {
-      yield queue.shift();
-      continue;
-    }
-    if (done) {
-      if (failure !== undefined) throw failure;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  }
+      (error: unknown) => events.end({ error }),
+    );
+  return events.drain();
 }
 
 /** Every route of the API. Handlers are thin: validated input in, one service verb, result out. */
