@@ -171,6 +171,7 @@ export {
   isCrewshipError,
   isErrorKind,
 } from './crewship-error.js';
+export * from './governance.js';
 export {
   JOURNAL_SEVERITIES,
   type JournalEntry,

@@ -4,6 +4,7 @@ import { credentialsMigration } from './0003-credentials.js';
 import { journalMigration } from './0004-journal.js';
 import { chatsMigration } from './0005-chats.js';
 import { journalRunIndexMigration } from './0006-journal-run-index.js';
+import { governanceMigration } from './0007-governance.js';
 
 export interface Migration {
   id: string;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   journalMigration,
   chatsMigration,
   journalRunIndexMigration,
+  governanceMigration,
 ];
