@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { type AgentCliAdapter, type AgentEvent, agentEventSchema, agentUsageSchema } from './agent-events.js';
+import {
+  type AgentCliAdapter,
+  type AgentEvent,
+  type AgentUsage,
+  agentEventSchema,
+  agentUsageSchema,
+} from './agent-events.js';
 import type { Agent, CliAdapter } from './agents.js';
 import { idSchema, timestampSchema } from './common.js';
 import type { ExecHandle, ExecOptions } from './container-runtime.js';
@@ -26,6 +32,7 @@ export const RUN_FAILURE_REASONS = [
   'timeout',
   'cancelled',
   'budget_exceeded',
+  'approval_denied',
 ] as const;
 export type RunFailureReason = (typeof RUN_FAILURE_REASONS)[number];
 
@@ -295,6 +302,10 @@ export interface Orchestrator {
   startRun(input: StartRunInput): Promise<RunHandle>;
   /** Cancels a run in progress (kills its process group); false when it is not running here. */
   cancelRun(runId: string, actor: string): boolean;
+  /** Ends a run in progress as `failed` with a governance reason (kills its process group). */
+  stopRun(runId: string, reason: GovernanceStopReason, actor: string): boolean;
+  /** The run an agent is running here (one at a time), or null. */
+  activeRunForAgent(agentId: string): string | null;
   activeRunForChat(chatId: string): string | null;
   isActive(runId: string): boolean;
   /** Settles like `RunHandle.done` for a run in progress here; null when it is not running here. */
@@ -303,6 +314,38 @@ export interface Orchestrator {
   recoverInterruptedRuns(): Promise<number>;
   /** Cancels every active run and waits for their terminal entries. */
   shutdown(): Promise<void>;
+}
+
+/** Reasons governance ends a run for. */
+export type GovernanceStopReason = Extract<RunFailureReason, 'budget_exceeded' | 'approval_denied'>;
+
+/** Budgets and approvals around a run (Paymaster, approvals, inbox). */
+export interface RunGovernance {
+  /**
+   * Before the agent starts: hard budgets and `run_start` approval rules (a sync rule waits here).
+   * Null lets the run go on; a refusal ends it as `failed` with that reason.
+   */
+  beforeRun(input: {
+    runId: string;
+    workspaceId: string;
+    crew: Crew;
+    agent: Agent;
+    prompt: string;
+    signal: AbortSignal;
+  }): Promise<{ reason: GovernanceStopReason; message: string } | null>;
+  /** After the terminal entry: cost reconciliation, inbox items, pending approvals cancelled. Never throws. */
+  afterRun(input: {
+    runId: string;
+    workspaceId: string;
+    crew: Crew;
+    agent: Agent;
+    chatId: string | null;
+    actor: string;
+    status: TerminalRunStatus;
+    reason: RunFailureReason | null;
+    result: Extract<AgentEvent, { type: 'result' }> | null;
+    usage: AgentUsage | null;
+  }): Promise<void>;
 }
 
 export interface OrchestratorDeps {
@@ -316,4 +359,6 @@ export interface OrchestratorDeps {
   /** Scrubs agent output before it is journaled or published. */
   scrub: (text: string) => string;
   logger: Logger;
+  /** Budgets and approvals; none when absent. */
+  governance?: RunGovernance;
 }
