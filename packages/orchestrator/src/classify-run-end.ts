@@ -2,12 +2,13 @@ import {
   type AgentEvent,
   BAD_CREDENTIAL_EXIT_CODE,
   type ExecResult,
+  type GovernanceStopReason,
   type RunFailureReason,
   type TerminalRunStatus,
 } from '@crewship/contracts';
 
 /** Why the orchestrator itself stopped a run before the agent finished. */
-export type StopReason = 'cancelled' | 'timeout' | 'loop_detected';
+export type StopReason = 'cancelled' | 'timeout' | 'loop_detected' | GovernanceStopReason;
 
 export interface RunEndFacts {
   stopReason: StopReason | null;
@@ -25,7 +26,13 @@ export function classifyRunEnd(facts: RunEndFacts): {
   const { stopReason, failure, exit, result } = facts;
   if (stopReason === 'cancelled') return { status: 'cancelled', reason: 'cancelled' };
   if (stopReason === 'timeout' || exit?.timedOut) return { status: 'timeout', reason: 'timeout' };
-  if (stopReason === 'loop_detected') return { status: 'failed', reason: 'loop_detected' };
+  if (
+    stopReason === 'loop_detected' ||
+    stopReason === 'budget_exceeded' ||
+    stopReason === 'approval_denied'
+  ) {
+    return { status: 'failed', reason: stopReason };
+  }
   if (failure) return { status: 'failed', reason: failure };
   if (!exit) return { status: 'failed', reason: 'agent_error' };
   if (exit.cancelled) return { status: 'cancelled', reason: 'cancelled' };

@@ -752,3 +752,107 @@ describe('createOrchestrator: restart and shutdown', () => {
     ).toThrow(/invalid orchestrator options/);
   });
 });
+
+describe('createOrchestrator: governance', () => {
+  function governed() {
+    const ports = createFakeOrchestratorPorts();
+    const before: { runId: string; prompt: string }[] = [];
+    const after: { runId: string; status: string; reason: string | null; chatId: string | null }[] = [];
+    let refusal: { reason: 'budget_exceeded' | 'approval_denied'; message: string } | null = null;
+    let gate: Promise<void> = Promise.resolve();
+    const orchestrator = createOrchestrator(
+      {
+        ...ports.deps,
+        governance: {
+          async beforeRun(input) {
+            before.push({ runId: input.runId, prompt: input.prompt });
+            await gate;
+            return refusal;
+          },
+          async afterRun(input) {
+            after.push({
+              runId: input.runId,
+              status: input.status,
+              reason: input.reason,
+              chatId: input.chatId,
+            });
+          },
+        },
+      },
+      { now: () => NOW },
+    );
+    return {
+      ...ports,
+      orchestrator,
+      before,
+      after,
+      refuse(value: typeof refusal) {
+        refusal = value;
+      },
+      hold() {
+        let open!: () => void;
+        gate = new Promise((resolve) => {
+          open = resolve;
+        });
+        return open;
+      },
+    };
+  }
+
+  it('asks before the agent starts and reports the end afterwards', async () => {
+    const { orchestrator, sandboxes, before, after } = governed();
+    const handle = await orchestrator.startRun(runInput());
+    const exec = await sandboxes.nextExec();
+    expect(before).toEqual([{ runId: handle.runId, prompt: 'Build the landing page' }]);
+    expect(orchestrator.activeRunForAgent('agent-1')).toBe(handle.runId);
+    expect(orchestrator.activeRunForAgent('agent-2')).toBeNull();
+    exec.stdout(line.result('done'));
+    exec.exit(0);
+    const outcome = await handle.done;
+    expect(outcome.status).toBe('completed');
+    expect(after).toEqual([{ runId: handle.runId, status: 'completed', reason: null, chatId: 'chat-1' }]);
+    expect(orchestrator.activeRunForAgent('agent-1')).toBeNull();
+  });
+
+  it('never starts the agent when governance refuses, and says why in the terminal entry', async () => {
+    const { orchestrator, sandboxes, journal, after, refuse } = governed();
+    refuse({ reason: 'budget_exceeded', message: 'crew day budget $1.00 spent $1.20' });
+    const handle = await orchestrator.startRun(runInput());
+    const outcome = await handle.done;
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'budget_exceeded' });
+    expect(sandboxes.prepared).toEqual([]);
+    expect(sandboxes.execs).toEqual([]);
+    expect(journal.entries.at(-1)).toMatchObject({
+      entryType: 'run.failed',
+      payload: { reason: 'budget_exceeded', message: 'crew day budget $1.00 spent $1.20' },
+    });
+    expect(after).toEqual([
+      { runId: handle.runId, status: 'failed', reason: 'budget_exceeded', chatId: 'chat-1' },
+    ]);
+  });
+
+  it('can be cancelled while it waits for a run_start approval', async () => {
+    const { orchestrator, sandboxes, hold } = governed();
+    hold();
+    const handle = await orchestrator.startRun(runInput());
+    await flush();
+    orchestrator.cancelRun(handle.runId, 'user:u1');
+    expect((await handle.done).status).toBe('cancelled');
+    expect(sandboxes.prepared).toEqual([]);
+  });
+
+  it('stops a running agent for a governance reason: the process is killed and the run fails with it', async () => {
+    const { orchestrator, sandboxes, journal, publisher } = governed();
+    const handle = await orchestrator.startRun(runInput());
+    const exec = await sandboxes.nextExec();
+    expect(orchestrator.stopRun('unknown', 'approval_denied', 'system')).toBe(false);
+    expect(orchestrator.stopRun(handle.runId, 'approval_denied', 'user:u2')).toBe(true);
+    expect(exec.ending).toBe('signal');
+    expect(await handle.done).toMatchObject({ status: 'failed', reason: 'approval_denied' });
+    expect(journal.entries.at(-1)).toMatchObject({
+      entryType: 'run.failed',
+      payload: { reason: 'approval_denied' },
+    });
+    expect(kinds(publisher.events).at(-1)).toBe('run.status:failed');
+  });
+});

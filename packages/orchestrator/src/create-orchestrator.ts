@@ -111,6 +111,8 @@ interface RunState {
   result: ResultEvent | null;
   texts: string[];
   usage: AgentUsage | null;
+  /** Why governance refused the run before it started, for the terminal entry. */
+  refusal: string | null;
   /** Journal appends issued and not yet settled; all are awaited before the terminal entry. */
   pending: Set<Promise<void>>;
 }
@@ -332,6 +334,26 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
       ...(settings.ethos ? { ethos: settings.ethos } : {}),
       skills: [],
     };
+    if (deps.governance) {
+      const refusal = await unlessStopped(
+        run,
+        deps.governance.beforeRun({
+          runId: run.id,
+          workspaceId: input.workspaceId,
+          crew,
+          agent,
+          prompt: input.prompt,
+          signal: run.controller.signal,
+        }),
+      );
+      if (refusal === STOPPED) return;
+      if (refusal) {
+        run.logger.info('governance refused the run', { reason: refusal.reason, message: refusal.message });
+        state.refusal = refusal.message;
+        stopRun(run, refusal.reason, 'system');
+        return;
+      }
+    }
     let history: ChatHistoryTurn[] = [];
     if (input.chatId && input.messageId && settings.historyTurns > 0) {
       try {
@@ -476,6 +498,7 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
           turns: result?.turns ?? null,
           usage: result?.usage ?? state.usage,
           exit_code: state.exit?.exitCode ?? null,
+          ...(state.refusal ? { message: state.refusal } : {}),
         },
       });
     } catch (error) {
@@ -503,6 +526,24 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
       { kind: 'run.status', run_id: run.id, chat_id: input.chatId, status, reason },
       run.logger,
     );
+    if (deps.governance) {
+      try {
+        await deps.governance.afterRun({
+          runId: run.id,
+          workspaceId: input.workspaceId,
+          crew: input.crew,
+          agent: input.agent,
+          chatId: input.chatId,
+          actor: input.actor,
+          status,
+          reason,
+          result,
+          usage: result?.usage ?? state.usage,
+        });
+      } catch (error) {
+        run.logger.error('governance bookkeeping after the run failed', { error: String(error) });
+      }
+    }
     return { runId: run.id, status, reason, text, result };
   }
 
@@ -513,6 +554,7 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
       result: null,
       texts: [],
       usage: null,
+      refusal: null,
       pending: new Set(),
     };
     const deadline = setTimeout(() => stopRun(run, 'timeout', 'system'), run.timeoutMs);
@@ -627,7 +669,19 @@ export function createOrchestrator(deps: OrchestratorDeps, options: Orchestrator
       return true;
     },
 
+    stopRun(runId, reason, actor) {
+      const run = runs.get(runId);
+      if (!run) return false;
+      stopRun(run, reason, actor);
+      return true;
+    },
+
     activeRunForChat,
+
+    activeRunForAgent(agentId) {
+      for (const run of runs.values()) if (run.input.agent.id === agentId) return run.id;
+      return null;
+    },
 
     isActive(runId) {
       return runs.has(runId);
