@@ -117,6 +117,11 @@ export interface CredentialVault {
   ): Promise<SelectedCredential | null>;
   /** After a 401 or 429 from upstream: the credential cools down (default 60 s) and the next one is used. */
   reportFailure(credentialId: string, status: number): Promise<void>;
+  /**
+   * A credential (id or name) with its plaintext value, only when it is explicitly assigned to the agent
+   * (Keeper: no fallback to unassigned ones). Null otherwise.
+   */
+  reveal(workspaceId: string, agentId: string, reference: string): Promise<SelectedCredential | null>;
   /** Every plaintext value of the workspace, for the scrubber's literal matching. */
   secretValues(workspaceId: string): Promise<string[]>;
 }

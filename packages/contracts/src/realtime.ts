@@ -2,11 +2,11 @@ import { z } from 'zod';
 
 /**
  * WebSocket `/ws` protocol. Channels: `workspace:<id>` (container stats, run status, journal) and
- * `chat:<id>` (the chat's run events). Every channel numbers its messages from 1; the server keeps a
+ * `chat:<id>` (the chat's run events) and `user:<id>` (the user's own: `inbox.count`). Every channel numbers its messages from 1; the server keeps a
  * replay buffer per channel so a client that reconnects with `after_seq` misses nothing still buffered.
  */
-export const CHANNEL_PATTERN = /^(workspace|chat):[A-Za-z0-9_-]{1,64}$/;
-export const channelSchema = z.string().regex(CHANNEL_PATTERN, 'must be workspace:<id> or chat:<id>');
+export const CHANNEL_PATTERN = /^(workspace|chat|user):[A-Za-z0-9_-]{1,64}$/;
+export const channelSchema = z.string().regex(CHANNEL_PATTERN, 'must be workspace:<id>, chat:<id> or user:<id>');
 
 export const wsClientMessageSchema = z.discriminatedUnion('op', [
   z.strictObject({

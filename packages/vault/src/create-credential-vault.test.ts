@@ -166,6 +166,23 @@ describe('selection', () => {
     expect(await vault.select('wb', 'agent-cyd', 'google')).toBeNull();
   });
 
+  it('reveals a credential by id or name only to an agent it is assigned to, never from the pool', async () => {
+    const githubInput = input('github', { provider: 'generic', type: 'SECRET' });
+    const github = await vault.create(teamA, githubInput);
+    await vault.create(teamA, input('pool', { provider: 'generic' }));
+    await vault.create(teamB, input('github', { provider: 'generic' }));
+    await vault.assign(teamA, 'github', ['ada']);
+    expect(await vault.reveal('wa', 'agent-ada', 'github')).toMatchObject({
+      credential: { id: github.id, name: 'github' },
+      value: githubInput.value,
+    });
+    expect((await vault.reveal('wa', 'agent-ada', github.id))?.value).toBe(githubInput.value);
+    expect(await vault.reveal('wa', 'agent-bob', 'github')).toBeNull();
+    expect(await vault.reveal('wa', 'agent-ada', 'pool')).toBeNull();
+    expect(await vault.reveal('wb', 'agent-ada', 'github')).toBeNull();
+    expect(await vault.reveal('wa', 'agent-ada', 'nope')).toBeNull();
+  });
+
   it("prefers the agent's own credentials and falls back to the unassigned ones", async () => {
     await vault.create(teamA, input('pool', { priority: 50 }));
     await vault.create(teamA, input('adas', { priority: 1 }));

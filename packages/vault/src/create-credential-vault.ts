@@ -427,6 +427,25 @@ export function createCredentialVault(options: CredentialVaultOptions): SqliteCr
       if (changed > 0) logger.info('credential cooling down', { credentialId, status, until });
     },
 
+    async reveal(workspaceId, agentId, reference) {
+      const row = db
+        .select({ credential: credentials })
+        .from(credentials)
+        .innerJoin(credentialAgents, eq(credentialAgents.credentialId, credentials.id))
+        .where(
+          and(
+            eq(credentials.workspaceId, workspaceId),
+            eq(credentialAgents.agentId, agentId),
+            or(eq(credentials.id, reference), eq(credentials.name, reference)),
+          ),
+        )
+        .orderBy(asc(credentials.id))
+        .get()?.credential;
+      if (!row) return null;
+      const value = decryptOrSkip(row);
+      return value === undefined ? null : { credential: present(row), value };
+    },
+
     async secretValues(workspaceId) {
       const rows = db.select().from(credentials).where(eq(credentials.workspaceId, workspaceId)).all();
       return rows.map(decryptOrSkip).filter((value): value is string => value !== undefined);
