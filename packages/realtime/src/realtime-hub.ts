@@ -64,7 +64,7 @@ function assertChannel(channel: string): void {
   if (typeof channel !== 'string' || !CHANNEL_PATTERN.test(channel)) {
     throw new CrewshipError(
       'invalid_input',
-      `invalid channel "${String(channel)}": must be workspace:<id> or chat:<id>`,
+      `invalid channel "${String(channel)}": must be workspace:<id>, chat:<id> or user:<id>`,
     );
   }
 }
