@@ -159,7 +159,7 @@ describe('createRealtimeHub', () => {
   it('rejects invalid channels, types and afterSeq', () => {
     const hub = createRealtimeHub();
     const kinds = [
-      () => hub.publish('user:1', 'n', null),
+      () => hub.publish('team:1', 'n', null),
       () => hub.publish('chat:', 'n', null),
       () => hub.publish('chat:a', '', null),
       () => hub.subscribe('chat:a/b', undefined, () => {}),
