@@ -4,6 +4,11 @@ import type { NetworkMode } from './crews.js';
 export const AGENT_USER = '1001:1001';
 /** UID:GID of the sidecar inside every crew container. */
 export const SIDECAR_USER = '1002:1002';
+/**
+ * UID:GID of Keeper's `execute` commands: neither the agents nor the sidecar, so no agent process can
+ * read the credential from the command's environment in /proc.
+ */
+export const KEEPER_USER = '1003:1003';
 
 /** What a runtime needs to know to run one crew's container. */
 export interface CrewContainerSpec {

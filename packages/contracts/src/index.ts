@@ -95,6 +95,7 @@ export {
   type ExecOptions,
   type ExecOutputLine,
   type ExecResult,
+  KEEPER_USER,
   SIDECAR_USER,
   TMUX_SESSION_NAME,
 } from './container-runtime.js';
@@ -179,6 +180,7 @@ export {
   type JournalSeverity,
   type JournalWriter,
 } from './journal.js';
+export * from './keeper-command.js';
 export { LOG_LEVELS, type LogFields, type Logger, type LogLevel, silentLogger } from './logger.js';
 export type {
   AccountService,

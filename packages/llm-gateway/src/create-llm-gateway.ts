@@ -5,11 +5,14 @@ import {
   type CredentialVault,
   CrewshipError,
   type JournalWriter,
+  type KeeperPort,
   LLM_PROVIDERS,
+  type LlmCallGuard,
   type LlmProvider,
   type Logger,
   type MeteringSink,
   SIDECAR_USER,
+  type ToolCallGate,
 } from '@crewship/contracts';
 import { z } from 'zod';
 import { CrewServer } from './crew-server.js';
@@ -30,6 +33,12 @@ export interface LlmGatewayOptions {
   journalBodies?: boolean;
   /** An upstream connection with no data for this long is dropped; default 10 minutes. */
   upstreamIdleTimeoutMs?: number;
+  /** Admits each client request before its first upstream call (budgets); released once it is metered. */
+  callGuard?: LlmCallGuard;
+  /** Decides on the tool calls of each successful model response, which is held until it answers. */
+  toolGate?: ToolCallGate;
+  /** Serves `POST /keeper/request` and `/keeper/execute` on the crew sockets; without it they answer 503. */
+  keeper?: KeeperPort;
 }
 
 /** The crew a socket serves and its egress rules. */
@@ -144,6 +153,9 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGateway {
       http: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
       https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
     },
+    callGuard: options.callGuard,
+    toolGate: options.toolGate,
+    keeper: options.keeper,
   };
   const crews = new Map<string, CrewServer>();
   let closed = false;

@@ -10,11 +10,17 @@ import {
 import { EgressPolicy, parseAbsoluteUrl, parseAuthority } from './egress-policy.js';
 import { handleAbsoluteRequest, handleConnect } from './egress-proxy.js';
 import { appendJournal, type CrewState, type GatewayContext, sendJson } from './gateway-context.js';
+import { handleKeeperRequest, type KeeperAction } from './keeper-route.js';
 import { handleProviderRequest } from './provider-proxy.js';
 import { listenOnSocketFile, removeSocketFile } from './socket-file.js';
 
 /** At most one `gateway.unauthorized` journal entry per crew in this window; the rest are counted. */
 const UNAUTHORIZED_JOURNAL_WINDOW_MS = 60_000;
+
+const KEEPER_ROUTES = new Map<string, KeeperAction>([
+  ['/keeper/request', 'request'],
+  ['/keeper/execute', 'execute'],
+]);
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 const ignore = () => undefined;
@@ -155,6 +161,11 @@ export class CrewServer {
         request,
         response,
       );
+      return;
+    }
+    const keeperAction = KEEPER_ROUTES.get(url.split('?', 1)[0]!);
+    if (keeperAction) {
+      await handleKeeperRequest(this.#context, this.#crew, keeperAction, request, response);
       return;
     }
     const absolute = parseAbsoluteUrl(url);

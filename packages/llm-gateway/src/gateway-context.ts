@@ -4,9 +4,12 @@ import type {
   CredentialVault,
   JournalEntryInput,
   JournalWriter,
+  KeeperPort,
+  LlmCallGuard,
   LlmProvider,
   Logger,
   MeteringSink,
+  ToolCallGate,
 } from '@crewship/contracts';
 import type { EgressPolicy } from './egress-policy.js';
 
@@ -28,6 +31,9 @@ export interface GatewayContext {
   journalBodies: boolean;
   upstreamIdleTimeoutMs: number;
   agents: { http: HttpAgent; https: HttpsAgent };
+  callGuard: LlmCallGuard | undefined;
+  toolGate: ToolCallGate | undefined;
+  keeper: KeeperPort | undefined;
 }
 
 /** The crew a socket serves; `policy` is swapped by `update`. */

@@ -1,23 +1,19 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
-import {
-  brotliDecompressSync,
-  createBrotliDecompress,
-  createGunzip,
-  createInflate,
-  gunzipSync,
-  inflateSync,
-} from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import {
   agentSlugFromDummyKey,
+  type LlmCallAdmission,
   type LlmProvider,
   type LlmUsage,
   MAX_PROXY_BODY_BYTES,
+  type ModelToolCall,
   type SelectedCredential,
 } from '@crewship/contracts';
 import { z } from 'zod';
 import { appendJournal, type CrewState, type GatewayContext } from './gateway-context.js';
+import { relayHeld } from './held-relay.js';
 import {
   clientResponseHeaders,
   credentialProviderFor,
@@ -29,7 +25,8 @@ import {
   upstreamRequestHeaders,
 } from './provider-wire.js';
 import { readBody } from './read-body.js';
-import { UsageTracker } from './usage-tracker.js';
+import { ResponseObserver } from './response-observer.js';
+import { ToolCallScanner } from './tool-call-scanner.js';
 
 const JOURNALED_BODY_CHARS = 64 * 1024;
 const requestFieldsSchema = z.looseObject({
@@ -118,62 +115,6 @@ function requestFacts(
   return { model, stream, text };
 }
 
-/** Feeds the usage tracker with the response body, decompressing on the side when upstream compressed it. */
-class ResponseObserver {
-  readonly #tracker: UsageTracker;
-  readonly #decoder: NodeJS.ReadWriteStream | null;
-  readonly #decoded: Promise<void>;
-  #captured = '';
-  readonly #capture: boolean;
-
-  constructor(provider: LlmProvider, response: IncomingMessage, capture: boolean) {
-    this.#tracker = new UsageTracker(provider, { contentType: response.headers['content-type'] });
-    this.#capture = capture;
-    const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
-    const decoder =
-      encoding === 'gzip' || encoding === 'x-gzip'
-        ? createGunzip()
-        : encoding === 'deflate'
-          ? createInflate()
-          : encoding === 'br'
-            ? createBrotliDecompress()
-            : null;
-    this.#decoder = decoder;
-    this.#decoded = decoder
-      ? new Promise((resolve) => {
-          decoder.on('data', (chunk: Buffer) => this.#observe(chunk));
-          decoder.once('end', () => resolve());
-          decoder.once('error', () => resolve());
-          decoder.once('close', () => resolve());
-        })
-      : Promise.resolve();
-  }
-
-  get streamed(): boolean {
-    return this.#tracker.streamed;
-  }
-
-  push(chunk: Buffer): void {
-    if (this.#decoder) this.#decoder.write(chunk);
-    else this.#observe(chunk);
-  }
-
-  async finish(): Promise<{ usage: LlmUsage; body: string }> {
-    if (this.#decoder) {
-      this.#decoder.end();
-      await this.#decoded;
-    }
-    return { usage: this.#tracker.end(), body: this.#captured };
-  }
-
-  #observe(chunk: Buffer): void {
-    this.#tracker.push(chunk);
-    if (this.#capture && this.#captured.length < JOURNALED_BODY_CHARS) {
-      this.#captured += chunk.toString('utf8').slice(0, JOURNALED_BODY_CHARS - this.#captured.length);
-    }
-  }
-}
-
 interface CallRecord {
   selected: SelectedCredential;
   status: number | null;
@@ -254,9 +195,88 @@ function recordCall(context: GatewayContext, crew: CrewState, call: CallContext,
   });
 }
 
+/** Most bytes of one response held back while its tool calls wait for the gate. */
+const MAX_HELD_BYTES = 64 * 1024 * 1024;
+
+type Admitted = { release(): void };
+
+/** Asks the call guard; on refusal answers the client and journals `llm.blocked`, returning null. */
+async function admit(
+  context: GatewayContext,
+  crew: CrewState,
+  call: CallContext,
+  response: ServerResponse,
+): Promise<Admitted | null> {
+  const guard = context.callGuard;
+  if (!guard) return { release() {} };
+  const { provider, facts } = call;
+  let admission: LlmCallAdmission;
+  try {
+    admission = await guard.admit({
+      workspaceId: crew.workspaceId,
+      crewId: crew.crewId,
+      agentId: call.agentId,
+      provider,
+      model: facts.model,
+    });
+  } catch (error) {
+    crew.logger.error('call guard failed', { error: String(error) });
+    sendProviderError(response, provider, 503, 'the budget check is unavailable; try again later');
+    return null;
+  }
+  if (admission.allowed) {
+    const release = admission.release;
+    let released = false;
+    return {
+      release() {
+        if (released) return;
+        released = true;
+        try {
+          release();
+        } catch (error) {
+          crew.logger.error('releasing the call admission failed', { error: String(error) });
+        }
+      },
+    };
+  }
+  sendProviderError(response, provider, admission.status, admission.message);
+  appendJournal(context, {
+    workspaceId: crew.workspaceId,
+    crewId: crew.crewId,
+    agentId: call.agentId,
+    entryType: 'llm.blocked',
+    severity: 'warn',
+    actor: `agent:${call.slug}`,
+    summary: `${provider} ${facts.model ?? 'unknown-model'} blocked: ${admission.message}`,
+    payload: { provider, model: facts.model, status: admission.status, message: admission.message },
+  });
+  return null;
+}
+
+function journalToolDenial(
+  context: GatewayContext,
+  crew: CrewState,
+  call: CallContext,
+  toolCalls: readonly ModelToolCall[],
+  reason: string,
+): void {
+  const tools = toolCalls.map((toolCall) => toolCall.name);
+  appendJournal(context, {
+    workspaceId: crew.workspaceId,
+    crewId: crew.crewId,
+    agentId: call.agentId,
+    entryType: 'llm.tool_denied',
+    severity: 'warn',
+    actor: `agent:${call.slug}`,
+    summary: `${call.provider} tool call${tools.length === 1 ? '' : 's'} ${tools.join(', ') || '(unread)'} denied: ${reason}`,
+    payload: { provider: call.provider, model: call.facts.model, tools, reason },
+  });
+}
+
 /**
  * Serves `/provider/{provider}/…`: resolves the agent from its dummy key, swaps in the real credential,
- * forwards to the upstream while metering, fails over once after a 401 or 429.
+ * asks the call guard, forwards to the upstream while metering, fails over once after a 401 or 429, and
+ * holds responses with tool calls for the tool gate.
  */
 export async function handleProviderRequest(
   context: GatewayContext,
@@ -318,77 +338,131 @@ export async function handleProviderRequest(
     return;
   }
 
-  const record = (call: CallRecord) =>
-    recordCall(context, crew, { provider, path, slug, agentId: agent.id, facts }, call);
+  const call: CallContext = { provider, path, slug, agentId: agent.id, facts };
+  const admitted = await admit(context, crew, call, response);
+  if (!admitted) return;
+  // From here on exactly one path releases the admission: the relay once the last call is recorded,
+  // or the finally below for every way out before the relay took over.
+  let relayed = false;
+  try {
+    const record = (result: CallRecord) => recordCall(context, crew, call, result);
 
-  for (let attempt = 1; ; attempt++) {
-    if (clientGone) return;
-    const started = performance.now();
-    let upstream: IncomingMessage;
-    try {
-      upstream = await callUpstream(context, provider, path + search, request, body, selected, (handle) => {
-        inFlight = handle;
-      });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      record({
-        selected,
-        status: null,
-        usage: ZERO_USAGE,
-        streamed: facts.stream,
-        durationMs: performance.now() - started,
-        error: message,
-      });
-      if (!clientGone)
-        sendProviderError(response, provider, 502, `upstream ${provider} unreachable: ${message}`);
-      return;
-    }
-    inFlight = upstream;
-    const status = upstream.statusCode ?? 502;
+    for (let attempt = 1; ; attempt++) {
+      if (clientGone) return;
+      const started = performance.now();
+      let upstream: IncomingMessage;
+      try {
+        upstream = await callUpstream(context, provider, path + search, request, body, selected, (handle) => {
+          inFlight = handle;
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        record({
+          selected,
+          status: null,
+          usage: ZERO_USAGE,
+          streamed: facts.stream,
+          durationMs: performance.now() - started,
+          error: message,
+        });
+        if (!clientGone)
+          sendProviderError(response, provider, 502, `upstream ${provider} unreachable: ${message}`);
+        return;
+      }
+      inFlight = upstream;
+      const status = upstream.statusCode ?? 502;
 
-    if (status === 401 || status === 429) {
-      await context.vault.reportFailure(selected.credential.id, status).catch((error: unknown) => {
-        crew.logger.error('reportFailure failed', { error: String(error) });
-      });
-      if (attempt === 1 && !clientGone) {
-        const next = await context.vault
-          .select(crew.workspaceId, agent.id, credentialProvider)
-          .catch(() => null);
-        if (next && next.credential.id !== selected.credential.id) {
-          upstream.resume();
-          record({
-            selected,
-            status,
-            usage: ZERO_USAGE,
-            streamed: facts.stream,
-            durationMs: performance.now() - started,
-          });
-          selected = next;
-          continue;
+      if (status === 401 || status === 429) {
+        await context.vault.reportFailure(selected.credential.id, status).catch((error: unknown) => {
+          crew.logger.error('reportFailure failed', { error: String(error) });
+        });
+        if (attempt === 1 && !clientGone) {
+          const next = await context.vault
+            .select(crew.workspaceId, agent.id, credentialProvider)
+            .catch(() => null);
+          if (next && next.credential.id !== selected.credential.id) {
+            upstream.resume();
+            record({
+              selected,
+              status,
+              usage: ZERO_USAGE,
+              streamed: facts.stream,
+              durationMs: performance.now() - started,
+            });
+            selected = next;
+            continue;
+          }
         }
       }
-    }
 
-    const observer = new ResponseObserver(provider, upstream, context.journalBodies);
-    const used = selected;
-    response.writeHead(status, clientResponseHeaders(upstream.headers));
-    response.flushHeaders();
-    pipeline(upstream, response, (error) => {
-      observer.finish().then(({ usage, body: responseBody }) => {
-        record({
-          selected: used,
-          status,
-          usage,
-          streamed: observer.streamed || facts.stream,
-          durationMs: performance.now() - started,
-          ...(error ? { error: `stream ended early: ${error.message}` } : {}),
-          responseBody,
+      const used = selected;
+      const gate = context.toolGate && status >= 200 && status < 300 ? context.toolGate : null;
+      const scanner = gate
+        ? new ToolCallScanner(provider, {
+            contentType: upstream.headers['content-type'],
+            maxBytes: MAX_HELD_BYTES,
+          })
+        : null;
+      const observer = new ResponseObserver(
+        provider,
+        upstream,
+        context.journalBodies,
+        scanner ? (chunk) => scanner.push(chunk) : undefined,
+      );
+      const finish = (error: Error | undefined) =>
+        observer
+          .finish()
+          .then(({ usage, body: responseBody }) => {
+            record({
+              selected: used,
+              status,
+              usage,
+              streamed: observer.streamed || facts.stream,
+              durationMs: performance.now() - started,
+              ...(error ? { error: `stream ended early: ${error.message}` } : {}),
+              responseBody,
+            });
+          })
+          .finally(admitted.release);
+      response.writeHead(status, clientResponseHeaders(upstream.headers));
+      response.flushHeaders();
+      if (gate && scanner) {
+        relayHeld({
+          upstream,
+          response,
+          observer,
+          scanner,
+          maxHeldBytes: MAX_HELD_BYTES,
+          logger: crew.logger,
+          onUpstreamDone: finish,
+          check: (toolCalls) =>
+            gate.check({
+              workspaceId: crew.workspaceId,
+              crewId: crew.crewId,
+              agentId: agent.id,
+              provider,
+              toolCalls,
+            }),
+          onDenied: (toolCalls, reason) => journalToolDenial(context, crew, call, toolCalls, reason),
+        });
+        relayed = true;
+        return;
+      }
+      pipeline(upstream, response, (error) => {
+        finish(error ?? undefined).catch((failed: unknown) => {
+          crew.logger.error('recording the call failed', { error: String(failed) });
         });
       });
-    });
-    // Registered after the pipe: each chunk goes to the client first, usage parsing comes second.
-    upstream.on('data', (chunk: Buffer) => observer.push(chunk));
-    return;
+      // Registered after the pipe: each chunk goes to the client first, usage parsing comes second.
+      upstream.on('data', (chunk: Buffer) => observer.push(chunk));
+      relayed = true;
+      return;
+    }
+  } finally {
+    if (!relayed) {
+      admitted.release();
+      inFlight?.destroy();
+    }
   }
 }
 

@@ -144,7 +144,12 @@ export const newToken = () => randomBytes(24).toString('hex');
 /** A gateway with a memory vault, recording journal and metering, serving crews under a temp dir. */
 export function createHarness(
   credentials: readonly MemoryCredential[],
-  options: Partial<Pick<LlmGatewayOptions, 'upstreams' | 'resolveHosts' | 'journalBodies'>> = {},
+  options: Partial<
+    Pick<
+      LlmGatewayOptions,
+      'upstreams' | 'resolveHosts' | 'journalBodies' | 'callGuard' | 'toolGate' | 'keeper' | 'logger'
+    >
+  > = {},
 ): Harness {
   const directory = mkdtempSync(join(tmpdir(), 'gw-'));
   const vault = createMemoryVault(credentials);

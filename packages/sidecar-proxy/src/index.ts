@@ -1,5 +1,12 @@
 export { forwardableHeaders } from './forwardable-headers.js';
-export { HEALTH_PATH, type RequestTarget, resolveRequestTarget } from './request-target.js';
+export { KEEPER_MAX_BODY_BYTES } from './keeper-forward.js';
+export {
+  HEALTH_PATH,
+  KEEPER_PATHS,
+  type KeeperAction,
+  type RequestTarget,
+  resolveRequestTarget,
+} from './request-target.js';
 export {
   createSidecarProxy,
   type SidecarAddress,

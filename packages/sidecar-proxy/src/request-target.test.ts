@@ -63,4 +63,21 @@ describe('resolveRequestTarget', () => {
     expect(resolveRequestTarget('http://LOCALHOST:9119/health', self).kind).toBe('health');
     expect(resolveRequestTarget('http://127.0.0.1:9120/v1/messages', self).kind).toBe('forward');
   });
+
+  it('routes the two Keeper paths to the same gateway paths, without the query string', () => {
+    expect(resolveRequestTarget('/keeper/request?agent=x')).toEqual({
+      kind: 'keeper',
+      action: 'request',
+      gatewayPath: '/keeper/request',
+      logPath: '/keeper/request',
+    });
+    const self = new Set(['127.0.0.1:9119']);
+    expect(resolveRequestTarget('http://127.0.0.1:9119/keeper/execute', self)).toMatchObject({
+      kind: 'keeper',
+      action: 'execute',
+    });
+    for (const path of ['/keeper', '/keeper/', '/keeper/request/x', '/keeper/grant']) {
+      expect(resolveRequestTarget(path).kind, path).toBe('not_found');
+    }
+  });
 });

@@ -5,10 +5,18 @@ export type RequestTarget =
   | { kind: 'health'; logPath: string }
   | { kind: 'provider'; provider: LlmProvider; gatewayPath: string; logPath: string }
   | { kind: 'forward'; gatewayPath: string; logPath: string }
+  | { kind: 'keeper'; action: KeeperAction; gatewayPath: string; logPath: string }
   | { kind: 'not_found'; logPath: string }
   | { kind: 'invalid'; logPath: string };
 
 export const HEALTH_PATH = '/health';
+
+export type KeeperAction = 'request' | 'execute';
+/** Keeper routes: the gateway serves the same paths (the query string is dropped). */
+export const KEEPER_PATHS: ReadonlyMap<string, KeeperAction> = new Map([
+  ['/keeper/request', 'request'],
+  ['/keeper/execute', 'execute'],
+]);
 
 /**
  * Maps a request target to what the gateway receives. Origin-form paths go through
@@ -40,6 +48,8 @@ function resolveOriginForm(target: string): RequestTarget {
   // The gateway may normalise its URL: a dot segment here could climb out of /provider/{name}/.
   if (hasDotSegment(path)) return { kind: 'invalid', logPath: path };
   if (path === HEALTH_PATH) return { kind: 'health', logPath: path };
+  const keeperAction = KEEPER_PATHS.get(path);
+  if (keeperAction) return { kind: 'keeper', action: keeperAction, gatewayPath: path, logPath: path };
   for (const route of SIDECAR_PROVIDER_ROUTES) {
     if (!path.startsWith(route.prefix)) continue;
     const gatewayPath = `${GATEWAY_PROVIDER_PREFIX}${route.provider}${path.slice(route.strip.length)}${query}`;

@@ -13,6 +13,7 @@ import { openConnectTunnel } from './connect-tunnel.js';
 import { forwardableHeaders, hasHeader } from './forwardable-headers.js';
 import { errorCode, gatewayErrorMessage } from './gateway-error.js';
 import { writeJson } from './json-response.js';
+import { forwardKeeper } from './keeper-forward.js';
 import { resolveRequestTarget } from './request-target.js';
 
 export interface SidecarProxyOptions {
@@ -87,6 +88,9 @@ export function createSidecarProxy(options: SidecarProxyOptions): SidecarProxy {
       case 'provider':
       case 'forward':
         forward(req, res, target.gatewayPath, expectsContinue);
+        return;
+      case 'keeper':
+        forwardKeeper({ socketPath, token, agent, logger }, req, res, target, expectsContinue);
         return;
       case 'invalid':
         writeJson(res, 400, { error: 'invalid request target' }, { closeConnection: expectsContinue });
