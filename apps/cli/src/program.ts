@@ -2,11 +2,15 @@ import { Command } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAgentCommands } from './commands/agent.js';
+import { registerApprovalCommands } from './commands/approvals.js';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerCostCommands } from './commands/cost.js';
 import { registerCredentialCommands } from './commands/credential.js';
 import { registerCrewCommands } from './commands/crew.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerInboxCommands } from './commands/inbox.js';
 import { registerJournalCommands } from './commands/journal.js';
+import { registerKeeperCommands } from './commands/keeper.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerToolsCommands } from './commands/tools.js';
@@ -59,6 +63,10 @@ code per kind: 2 invalid input or usage, 3 not logged in, 4 forbidden, 5 not fou
   registerCredentialCommands(program, context);
   registerRunCommands(program, context);
   registerJournalCommands(program, context);
+  registerCostCommands(program, context);
+  registerApprovalCommands(program, context);
+  registerKeeperCommands(program, context);
+  registerInboxCommands(program, context);
   registerAdminCommands(program, context);
   return program;
 }

@@ -101,6 +101,14 @@ const configSchema = z.object({
   sealedPath: booleanFrom,
   /** The sidecar bundle to copy into the tools dir; found next to the server build when not set. */
   sidecarBundle: z.string().min(1).optional(),
+  /** Keeper's LLM judge: an OpenAI-compatible or Ollama chat endpoint. Without a URL Keeper fails closed. */
+  keeperJudge: z.object({
+    url: httpUrl.optional(),
+    kind: z.enum(['openai', 'ollama'], { error: 'must be openai or ollama' }),
+    model: z.string().min(1).max(200),
+    apiKey: z.string().min(1).optional(),
+    timeoutMs: intFrom(100, 600_000),
+  }),
   home: z.string().min(1),
   uid: z.number().int(),
 });
@@ -142,6 +150,13 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     journalLlmBodies: env.CREWSHIP_JOURNAL_LLM_BODIES ?? 'false',
     sealedPath: env.CREWSHIP_SEALED_PATH ?? 'true',
     sidecarBundle: nonEmpty(env.CREWSHIP_SIDECAR_BUNDLE),
+    keeperJudge: {
+      url: nonEmpty(env.CREWSHIP_KEEPER_JUDGE_URL),
+      kind: nonEmpty(env.CREWSHIP_KEEPER_JUDGE_KIND) ?? 'openai',
+      model: nonEmpty(env.CREWSHIP_KEEPER_JUDGE_MODEL) ?? 'llama3.1',
+      apiKey: nonEmpty(env.CREWSHIP_KEEPER_JUDGE_API_KEY),
+      timeoutMs: env.CREWSHIP_KEEPER_JUDGE_TIMEOUT_MS ?? 20_000,
+    },
     home,
     uid: process.getuid?.() ?? 0,
   });

@@ -113,6 +113,15 @@ export async function startServer(
       journalBodies: config.journalLlmBodies,
       sidecarBundle: config.sidecarBundle,
     },
+    keeperJudge: config.keeperJudge.url
+      ? {
+          kind: config.keeperJudge.kind,
+          url: config.keeperJudge.url,
+          model: config.keeperJudge.model,
+          ...(config.keeperJudge.apiKey ? { apiKey: config.keeperJudge.apiKey } : {}),
+          timeoutMs: config.keeperJudge.timeoutMs,
+        }
+      : null,
     agentTools:
       options.agentTools ??
       createNpmAgentToolsInstaller({
@@ -156,7 +165,8 @@ export async function startServer(
   const websocket = attachWebSocketServer(server as Server, {
     hub: services.hub,
     tokens: services.wsTokens,
-    authorizeChannel: (userId, channel) =>
+    authorizeChannel: async (userId, channel) =>
+      channel === `user:${userId}` ||
       services.runs.canListen(channel, (workspaceId) => services.workspaces.membership(userId, workspaceId)),
     logger,
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeContainerRuntime } from '@crewship/container-runtime/testing';
 import { ROLES, type Role } from '@crewship/contracts';
+import { createDatabase } from '@crewship/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapOwner, cliToken, PASSWORD, startTestServer, type TestServer } from './harness.js';
 
@@ -75,7 +76,34 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/v1/journal/stream': 'VIEWER',
   'GET /api/v1/journal/verify': 'ADMIN',
   'GET /api/v1/ws-token': 'signed-in',
+  'GET /api/v1/paymaster/summary': 'VIEWER',
+  'GET /api/v1/paymaster/ledger': 'VIEWER',
+  'GET /api/v1/paymaster/rates': 'VIEWER',
+  'PUT /api/v1/paymaster/rates': 'ADMIN',
+  'GET /api/v1/budgets': 'VIEWER',
+  'PUT /api/v1/budgets': 'ADMIN',
+  'DELETE /api/v1/budgets/{id}': 'ADMIN',
+  'GET /api/v1/approvals': 'VIEWER',
+  'GET /api/v1/approvals/rules': 'VIEWER',
+  'PUT /api/v1/approvals/rules': 'ADMIN',
+  'GET /api/v1/approvals/{id}': 'VIEWER',
+  'POST /api/v1/approvals/{id}/decide': 'MANAGER',
+  'GET /api/v1/keeper/status': 'VIEWER',
+  'GET /api/v1/keeper/rules': 'MEMBER',
+  'PUT /api/v1/keeper/rules': 'ADMIN',
+  'GET /api/v1/keeper/requests': 'MEMBER',
+  'GET /api/v1/inbox': 'VIEWER',
+  'GET /api/v1/inbox/count': 'VIEWER',
+  'POST /api/v1/inbox/{id}/read': 'VIEWER',
+  'POST /api/v1/inbox/{id}/resolve': 'VIEWER',
+  'POST /api/v1/inbox/{id}/archive': 'VIEWER',
 };
+
+/** Run-start rules: runs of agents named `gated-*` wait for a decision, every other run is only logged. */
+const APPROVAL_RULES = [
+  { name: 'rbac-gate', on: 'run_start', agent: 'gated-*', mode: 'sync' },
+  { name: 'rbac-log', on: 'run_start', mode: 'async' },
+];
 
 const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, MANAGER: 3, ADMIN: 4, OWNER: 5 };
 const CALLERS = [...ROLES, 'OUTSIDER'] as const;
@@ -153,6 +181,36 @@ async function endedRun(): Promise<{ chat: string; run: string }> {
 }
 
 /** Only the status of a response whose body never ends. */
+/** A run waiting at its start for an approval: the pending approval's id. */
+async function pendingApproval(): Promise<string> {
+  await api('PUT', '/api/v1/approvals/rules', { rules: APPROVAL_RULES });
+  const agent = await api('POST', '/api/v1/agents', { crew: await freshCrew(), name: unique('gated') });
+  const chat = await api('POST', `/api/v1/agents/${agent.id}/chats`, {});
+  const posted = await api('POST', `/api/v1/chats/${chat.id}/messages`, { content: 'may I?' });
+  for (;;) {
+    const pending = await api('GET', `/api/v1/approvals?status=pending&run=${posted.run.id}`);
+    if (pending.items[0]) return pending.items[0].id as string;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** An inbox item for the caller, written straight into the database. */
+function inboxItemFor(userId: string): string {
+  const database = createDatabase({ file: join(server.dataDir, 'crewship.db') });
+  try {
+    const id = unique('inbox-item');
+    database.sqlite
+      .prepare(
+        `INSERT INTO inbox_items (id, workspace_id, kind, target_user_id, title, body, status, created_at)
+         VALUES (?, ?, 'agent_reply', ?, 'hello', 'a reply', 'unread', ?)`,
+      )
+      .run(id, workspaceId, userId, new Date().toISOString());
+    return id;
+  } finally {
+    database.close();
+  }
+}
+
 async function liveStatus(path: string, token: string | undefined, workspace: string) {
   const controller = new AbortController();
   const response = await fetch(`${server.url}${path}`, {
@@ -296,6 +354,37 @@ async function prepare(route: string, caller: Caller): Promise<Prepared> {
       return { path: `/api/v1/runs/${(await runningRun()).run}/cancel` };
     case 'GET /api/v1/journal/stream':
       return { path: '/api/v1/journal/stream', live: true };
+    case 'PUT /api/v1/paymaster/rates':
+      return {
+        path: '/api/v1/paymaster/rates',
+        body: { provider: 'anthropic', model: unique('model'), input_per_m: 1, output_per_m: 2 },
+      };
+    case 'PUT /api/v1/budgets':
+      return {
+        path: '/api/v1/budgets',
+        body: { scope: 'crew', scope_ref: await freshCrew(), window: 'day', mode: 'soft', limit_usd: 10 },
+      };
+    case 'DELETE /api/v1/budgets/{id}': {
+      const budget = await api('PUT', '/api/v1/budgets', {
+        scope: 'crew',
+        scope_ref: await freshCrew(),
+        window: 'week',
+        limit_usd: 10,
+      });
+      return { path: `/api/v1/budgets/${budget.id}` };
+    }
+    case 'PUT /api/v1/approvals/rules':
+      return { path: '/api/v1/approvals/rules', body: { rules: APPROVAL_RULES } };
+    case 'GET /api/v1/approvals/{id}':
+      return { path: `/api/v1/approvals/${await pendingApproval()}` };
+    case 'POST /api/v1/approvals/{id}/decide':
+      return { path: `/api/v1/approvals/${await pendingApproval()}/decide`, body: { decision: 'approve' } };
+    case 'PUT /api/v1/keeper/rules':
+      return { path: '/api/v1/keeper/rules', body: { yaml: 'rules: []\n' } };
+    case 'POST /api/v1/inbox/{id}/read':
+    case 'POST /api/v1/inbox/{id}/resolve':
+    case 'POST /api/v1/inbox/{id}/archive':
+      return { path: route.split(' ')[1]?.replace('{id}', inboxItemFor(userIds[caller])) ?? '' };
     default:
       return { path: route.split(' ')[1] ?? '' };
   }

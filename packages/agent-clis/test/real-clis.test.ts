@@ -16,8 +16,8 @@ import {
   type FakeReply,
   type RecordedRequest,
 } from '@crewship/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentCliName, resolveAgentClis } from '@crewship/testkit/agent-cli-binaries';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentCliAdapter } from '../src/index.js';
 import {
   createBinDir,

@@ -6,7 +6,9 @@ import { z } from 'zod';
  * replay buffer per channel so a client that reconnects with `after_seq` misses nothing still buffered.
  */
 export const CHANNEL_PATTERN = /^(workspace|chat|user):[A-Za-z0-9_-]{1,64}$/;
-export const channelSchema = z.string().regex(CHANNEL_PATTERN, 'must be workspace:<id>, chat:<id> or user:<id>');
+export const channelSchema = z
+  .string()
+  .regex(CHANNEL_PATTERN, 'must be workspace:<id>, chat:<id> or user:<id>');
 
 export const wsClientMessageSchema = z.discriminatedUnion('op', [
   z.strictObject({

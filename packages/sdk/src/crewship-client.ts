@@ -1,11 +1,16 @@
 import {
   type AddMemberRequest,
   type AgentToolName,
+  type ApprovalStatus,
   agentFileListSchema,
   agentSchema,
   agentToolSchema,
+  approvalRulesSchema,
+  approvalSchema,
   type BootstrapRequest,
+  type BudgetWindow,
   bootstrapStatusSchema,
+  budgetSchema,
   type ChatStreamLine,
   type CliLoginRequest,
   type CreateAgentRequest,
@@ -20,9 +25,11 @@ import {
   chatStreamDoneSchema,
   chatStreamLineSchema,
   containerStatusSchema,
+  costLedgerEntrySchema,
   createdTokenSchema,
   credentialSchema,
   crewSchema,
+  type DecideApprovalRequest,
   type ErrorKind,
   type ExecOutputEvent,
   type ExecRequest,
@@ -30,25 +37,38 @@ import {
   execOutputEventSchema,
   execResultEventSchema,
   healthSchema,
+  type InboxKind,
+  type InboxStatus,
+  inboxCountSchema,
+  inboxItemSchema,
+  inboxPageSchema,
   isCrewshipError,
   isErrorKind,
   type JournalEntryDto,
   journalEntrySchema,
   journalPageSchema,
   journalVerificationSchema,
+  keeperRulesDocumentSchema,
+  keeperStatusSchema,
   type LoginRequest,
   type listJournalQuerySchema,
   listOf,
   type listRunsQuerySchema,
   memberSchema,
   meSchema,
+  type PAYMASTER_GROUPINGS,
+  paymasterSummarySchema,
   postMessageResponseSchema,
   type RunStatus,
+  ratePriceSchema,
   readinessSchema,
   reencryptResultSchema,
   runSchema,
   runStatsSchema,
+  type SetBudgetRequest,
+  type SetRatePriceRequest,
   sessionSchema,
+  type setApprovalRulesRequestSchema,
   tokenSchema,
   toolInstallProgressEventSchema,
   toolInstallResultEventSchema,
@@ -73,7 +93,7 @@ export interface CrewshipClientOptions {
   fetch?: typeof fetch;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const STATUS_KINDS: Record<number, ErrorKind> = {
   400: 'invalid_input',
@@ -577,6 +597,77 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
           },
         };
       },
+    },
+    /** Paymaster: what LLM calls cost, from the ledger the gateway writes, and the rate card that prices them. */
+    paymaster: {
+      /** Spend of the current window, grouped (defaults: by agent, this month). */
+      summary: (
+        query: { by?: (typeof PAYMASTER_GROUPINGS)[number]; window?: BudgetWindow | undefined } = {},
+      ) => call('GET', `/api/v1/paymaster/summary${queryString(query)}`, paymasterSummarySchema),
+      /** Ledger rows, newest first; `agent` and `crew` take an id or slug. */
+      ledger: (
+        query: {
+          run?: string | undefined;
+          agent?: string | undefined;
+          crew?: string | undefined;
+          limit?: number | undefined;
+        } = {},
+      ) => call('GET', `/api/v1/paymaster/ledger${queryString(query)}`, items(costLedgerEntrySchema)),
+      /** The rate card: shipped defaults and the workspace's own prices, in dollars per million tokens. */
+      rates: () => call('GET', '/api/v1/paymaster/rates', items(ratePriceSchema)),
+      /** Sets the workspace's price of one provider and model (Admin). */
+      setRate: (input: SetRatePriceRequest) => call('PUT', '/api/v1/paymaster/rates', ratePriceSchema, input),
+    },
+    /** Spending limits per workspace, crew or agent and window, with what the current window has spent. */
+    budgets: {
+      list: () => call('GET', '/api/v1/budgets', items(budgetSchema)),
+      /** Creates or replaces the budget of one scope and window (Admin). */
+      set: (input: SetBudgetRequest) => call('PUT', '/api/v1/budgets', budgetSchema, input),
+      delete: (id: string) => call('DELETE', `/api/v1/budgets/${encode(id)}`, null),
+    },
+    /** Approval requests raised by the workspace's rules, and the rules themselves. */
+    approvals: {
+      list: (
+        query: {
+          status?: ApprovalStatus | undefined;
+          run?: string | undefined;
+          limit?: number | undefined;
+        } = {},
+      ) => call('GET', `/api/v1/approvals${queryString(query)}`, items(approvalSchema)),
+      get: (id: string) => call('GET', `/api/v1/approvals/${encode(id)}`, approvalSchema),
+      /** Approves or denies a pending request; a run waiting on it resumes or stops. */
+      decide: (id: string, input: DecideApprovalRequest) =>
+        call('POST', `/api/v1/approvals/${encode(id)}/decide`, approvalSchema, input),
+      rules: () => call('GET', '/api/v1/approvals/rules', approvalRulesSchema),
+      /** Replaces the workspace's rules (Admin). */
+      setRules: (input: z.input<typeof setApprovalRulesRequestSchema>) =>
+        call('PUT', '/api/v1/approvals/rules', approvalRulesSchema, input),
+    },
+    /** Keeper: the policy that decides when an agent may use a credential. */
+    keeper: {
+      status: () => call('GET', '/api/v1/keeper/status', keeperStatusSchema),
+      rules: () => call('GET', '/api/v1/keeper/rules', keeperRulesDocumentSchema),
+      /** Replaces the workspace's YAML rules (Admin); invalid YAML is refused as `invalid_input`. */
+      setRules: (yaml: string) => call('PUT', '/api/v1/keeper/rules', keeperRulesDocumentSchema, { yaml }),
+      /** The latest `keeper.decision` journal entries, newest first. */
+      requests: (query: { limit?: number | undefined } = {}) =>
+        call('GET', `/api/v1/keeper/requests${queryString(query)}`, items(journalEntrySchema)),
+    },
+    /** The caller's inbox: approvals, failed runs and budget warnings addressed to them or their role. */
+    inbox: {
+      /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
+      list: (
+        query: {
+          status?: InboxStatus | undefined;
+          kind?: InboxKind | undefined;
+          cursor?: string | undefined;
+          limit?: number | undefined;
+        } = {},
+      ) => call('GET', `/api/v1/inbox${queryString(query)}`, inboxPageSchema),
+      count: () => call('GET', '/api/v1/inbox/count', inboxCountSchema),
+      read: (id: string) => call('POST', `/api/v1/inbox/${encode(id)}/read`, inboxItemSchema),
+      resolve: (id: string) => call('POST', `/api/v1/inbox/${encode(id)}/resolve`, inboxItemSchema),
+      archive: (id: string) => call('POST', `/api/v1/inbox/${encode(id)}/archive`, inboxItemSchema),
     },
   };
 }

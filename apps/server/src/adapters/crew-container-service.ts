@@ -18,6 +18,7 @@ import {
   CrewshipError,
   type ExecHandle,
   type execRequestSchema,
+  KEEPER_USER,
   type Logger,
   type WorkspaceContext,
 } from '@crewship/contracts';
@@ -25,6 +26,8 @@ import type { z } from 'zod';
 import { listAgentOutputFiles, readAgentOutputFile } from './agent-output-files.js';
 import { writeContainerFiles } from './agent-setup.js';
 import type { StatsCollector } from './stats-collector.js';
+
+const KEEPER_OUTPUT_LIMIT = 256 * 1024;
 
 export type ParsedExecRequest = z.output<typeof execRequestSchema>;
 
@@ -45,6 +48,14 @@ export interface CrewContainerService {
    * files written; its execs run as the agent with the agent's environment.
    */
   sandbox(crew: Crew, agent: Agent, files: readonly AgentConfigFile[]): Promise<AgentSandbox>;
+  /**
+   * Keeper `execute`: `sh -c command` in the crew's running container as KEEPER_USER, with only `env`
+   * added, output collected (each stream clipped at 256 KiB). `unavailable` when the container is not running.
+   */
+  keeperExec(
+    crewId: string,
+    input: { command: string; env: Record<string, string>; timeoutMs: number },
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   listFiles(context: WorkspaceContext, agent: string): Promise<AgentFileList>;
   readFile(context: WorkspaceContext, agent: string, path: string): Promise<Uint8Array>;
 }
@@ -235,6 +246,30 @@ export function createCrewContainerService(options: CrewContainerServiceOptions)
         (error: unknown) => logger.warn('crew exec failed', { ...fields, reason: (error as Error).message }),
       );
       return handle;
+    },
+
+    async keeperExec(crewId, input) {
+      const containers = runtime();
+      const status = await containers.status(crewId);
+      if (status.state !== 'running' || !status.container) {
+        throw new CrewshipError('unavailable', 'the crew container is not running');
+      }
+      const handle = containers.exec(status.container, {
+        cmd: ['/bin/sh', '-c', input.command],
+        user: KEEPER_USER,
+        env: { HOME: '/tmp', ...input.env },
+        cwd: '/tmp',
+        timeoutMs: input.timeoutMs,
+      });
+      const output = { stdout: '', stderr: '' };
+      for await (const { stream, line } of handle) {
+        if (output[stream].length < KEEPER_OUTPUT_LIMIT) {
+          output[stream] = `${output[stream]}${line}\n`.slice(0, KEEPER_OUTPUT_LIMIT);
+        }
+      }
+      const result = await handle.result;
+      logger.info('keeper exec finished', { crewId, exitCode: result.exitCode, timedOut: result.timedOut });
+      return { exitCode: result.timedOut ? 124 : result.exitCode, ...output };
     },
 
     async listFiles(context, reference) {

@@ -12,11 +12,13 @@ import type {
   CrewService,
   LlmProvider,
   Logger,
+  Orchestrator,
   WorkspaceService,
 } from '@crewship/contracts';
 import { createSqliteCrewServices } from '@crewship/crews';
 import { type CrewshipDatabase, migrationStatus } from '@crewship/db';
 import { createBatchedJournal, createSqliteJournal } from '@crewship/journal';
+import type { KeeperJudgeConfig } from '@crewship/keeper';
 import { createLlmGateway } from '@crewship/llm-gateway';
 import { createOrchestrator } from '@crewship/orchestrator';
 import { createRealtimeHub, createWsTokens, type RealtimeHub, type WsTokens } from '@crewship/realtime';
@@ -25,6 +27,7 @@ import { toolsForAgents } from './agent-tools-for-agents.js';
 import type { BoundContainerRuntime } from './container-runtime-binding.js';
 import type { CredentialVaultBinding, EncryptionKeyService } from './credential-vault-binding.js';
 import { type CrewContainerService, createCrewContainerService } from './crew-container-service.js';
+import { createGovernance, type GovernanceService } from './governance.js';
 import { createRunService, hubRunPublisher, type RunService } from './run-service.js';
 import { createSealedPath } from './sealed-path.js';
 import { createSecretScrubber } from './secret-scrubber.js';
@@ -48,6 +51,8 @@ export interface ServerServices {
   encryption: EncryptionKeyService;
   /** Chats, runs and the journal. */
   runs: RunService;
+  /** Paymaster, budgets, approvals, Keeper and the inbox. */
+  governance: GovernanceService;
   /** Short-lived tokens for the WebSocket. */
   wsTokens: WsTokens;
   /** Live fan-out to WebSocket clients and chat streams. */
@@ -75,6 +80,8 @@ export interface ServiceOptions {
     journalBodies: boolean;
     sidecarBundle: string | undefined;
   };
+  /** Keeper's LLM judge; null makes Keeper fail closed wherever it needs one. */
+  keeperJudge: KeeperJudgeConfig | null;
 }
 
 /** Background work behind the services: started after migrations, stopped on shutdown. */
@@ -112,12 +119,35 @@ export function createServices(
   const findAgentInCrew = database.sqlite.prepare<[string, string], { id: string; slug: string }>(
     'SELECT id, slug FROM agents WHERE crew_id = ? AND slug = ?',
   );
-  const meteringLogger = options.logger.child({ component: 'metering' });
+  let orchestrator: Orchestrator | undefined;
+  let containerService: CrewContainerService | undefined;
+  const governance = createGovernance({
+    database,
+    journal,
+    sqliteJournal,
+    hub,
+    vault,
+    crews: crewServices.crews,
+    agents: crewServices.agents,
+    orchestrator: () => {
+      if (!orchestrator) throw new Error('the orchestrator is not ready');
+      return orchestrator;
+    },
+    scrub: scrubber.scrub,
+    keeperExec: (crewId, input) => {
+      if (!containerService) throw new Error('the container service is not ready');
+      return containerService.keeperExec(crewId, input);
+    },
+    judge: options.keeperJudge,
+    logger: options.logger,
+  });
   const gateway = createLlmGateway({
     vault,
     findAgent: async (crewId, slug) => findAgentInCrew.get(crewId, slug) ?? null,
-    // Paymaster consumes these later; until then they are logged.
-    metering: { record: (event) => meteringLogger.debug('llm usage', { ...event }) },
+    metering: governance.gateway.metering,
+    callGuard: governance.gateway.callGuard,
+    toolGate: governance.gateway.toolGate,
+    keeper: governance.gateway.keeper,
     journal,
     logger: options.logger.child({ component: 'llm-gateway' }),
     upstreams: options.sealedPath.upstreams,
@@ -157,8 +187,9 @@ export function createServices(
       ? { agentSetup: (_crew: Crew, agent: Agent, container: CrewContainer) => agentSetup(agent, container) }
       : {}),
   });
+  containerService = containers;
   const chats = createSqliteChatStore({ database });
-  const orchestrator = createOrchestrator({
+  orchestrator = createOrchestrator({
     // Lifecycle entries are awaited by the run (and by the client waiting for its start): they go out
     // at once with whatever is queued, instead of waiting for the next 100 ms batch.
     journal: {
@@ -176,11 +207,14 @@ export function createServices(
     adapters: agentCliAdapter,
     scrub: scrubber.scrub,
     logger: options.logger.child({ component: 'orchestrator' }),
+    governance: governance.run,
   });
+  const runningOrchestrator = orchestrator;
   const lifecycle: ServiceLifecycle = {
     async start() {
       await scrubber.refresh();
-      const closed = await orchestrator.recoverInterruptedRuns();
+      governance.start();
+      const closed = await runningOrchestrator.recoverInterruptedRuns();
       if (closed > 0) options.logger.warn('closed runs interrupted by the last shutdown', { runs: closed });
       if (sealedPath) {
         await installSidecarBundle(locateSidecarBundle(options.sealedPath.sidecarBundle), options.toolsDir);
@@ -192,7 +226,8 @@ export function createServices(
       stats?.start();
     },
     async stop() {
-      await orchestrator.shutdown();
+      governance.stop();
+      await runningOrchestrator.shutdown();
       await journal.close();
       stats?.stop();
       await (sealedPath ? sealedPath.close() : gateway.close());
@@ -268,8 +303,9 @@ export function createServices(
       crews: crewServices.crews,
       journal: sqliteJournal,
       hub,
-      orchestrator: () => orchestrator,
+      orchestrator: () => runningOrchestrator,
     }),
+    governance: governance.service,
     wsTokens: createWsTokens({ secret: options.tokenSecret }),
     hub,
     scrub: scrubber.scrub,

@@ -101,6 +101,30 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/journal/verify': inWorkspace('ADMIN'),
   'GET /api/v1/ws-token': signedIn,
 
+  'GET /api/v1/paymaster/summary': inWorkspace('VIEWER'),
+  'GET /api/v1/paymaster/ledger': inWorkspace('VIEWER'),
+  'GET /api/v1/paymaster/rates': inWorkspace('VIEWER'),
+  'PUT /api/v1/paymaster/rates': inWorkspace('ADMIN'),
+  'GET /api/v1/budgets': inWorkspace('VIEWER'),
+  'PUT /api/v1/budgets': inWorkspace('ADMIN'),
+  'DELETE /api/v1/budgets/:id': inWorkspace('ADMIN'),
+  'GET /api/v1/approvals': inWorkspace('VIEWER'),
+  'GET /api/v1/approvals/rules': inWorkspace('VIEWER'),
+  'PUT /api/v1/approvals/rules': inWorkspace('ADMIN'),
+  'GET /api/v1/approvals/:id': inWorkspace('VIEWER'),
+  // Deciding lets a run go on (or stops it): Managers run the crews.
+  'POST /api/v1/approvals/:id/decide': inWorkspace('MANAGER'),
+  'GET /api/v1/keeper/status': inWorkspace('VIEWER'),
+  'GET /api/v1/keeper/rules': inWorkspace('MEMBER'),
+  'PUT /api/v1/keeper/rules': inWorkspace('ADMIN'),
+  'GET /api/v1/keeper/requests': inWorkspace('MEMBER'),
+  // Everyone sees their own inbox (items for them or their role).
+  'GET /api/v1/inbox': inWorkspace('VIEWER'),
+  'GET /api/v1/inbox/count': inWorkspace('VIEWER'),
+  'POST /api/v1/inbox/:id/read': inWorkspace('VIEWER'),
+  'POST /api/v1/inbox/:id/resolve': inWorkspace('VIEWER'),
+  'POST /api/v1/inbox/:id/archive': inWorkspace('VIEWER'),
+
   // Server-wide: the binding also requires OWNER in the server's first workspace.
   'POST /api/v1/admin/reencrypt': inWorkspace('OWNER'),
 };

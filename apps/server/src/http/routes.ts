@@ -50,6 +50,7 @@ import { z } from 'zod';
 import { createPushQueue } from '../push-queue.js';
 import { buildCredentialRoutes } from './credential-routes.js';
 import { type AnyRoute, defineRoute } from './define-route.js';
+import { buildGovernanceRoutes } from './governance-routes.js';
 import { ndjsonResponse } from './ndjson-response.js';
 import { buildRunRoutes } from './run-routes.js';
 import { clearSessionCookie, writeSessionCookie } from './session-cookie.js';
@@ -508,6 +509,7 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
     }),
     ...buildCredentialRoutes(),
     ...buildRunRoutes(),
+    ...buildGovernanceRoutes(),
   ];
   return routes;
 }

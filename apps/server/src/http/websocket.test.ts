@@ -284,7 +284,7 @@ describe('attachWebSocketServer', () => {
       { op: 'launch' },
       { channel: 'chat:c1' },
       { op: 'subscribe' },
-      { op: 'subscribe', channel: 'user:1' },
+      { op: 'subscribe', channel: 'team:1' },
       { op: 'subscribe', channel: 'chat:../../etc' },
       { op: 'subscribe', channel: 'chat:c1', after_seq: -1 },
       { op: 'subscribe', channel: 'chat:c1', after_seq: 1.5 },
