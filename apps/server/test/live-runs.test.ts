@@ -62,6 +62,7 @@ describe('live run events over the WebSocket of a real server', () => {
   let token: string;
   let workspaceId: string;
   let chatId: string;
+  let userId: string;
 
   beforeAll(async () => {
     server = await startTestServer({ CREWSHIP_STATS_INTERVAL_MS: '500' }, undefined, {
@@ -70,6 +71,7 @@ describe('live run events over the WebSocket of a real server', () => {
     const boot = await bootstrapOwner(server);
     token = boot.token;
     workspaceId = boot.workspace.id;
+    userId = boot.user.id;
     const crew = await server.request('POST', '/api/v1/crews', { token, body: { name: 'live' } });
     await server.request('POST', '/api/v1/agents', { token, body: { crew: crew.json.id, name: 'ada' } });
     chatId = (await server.request('POST', '/api/v1/agents/ada/chats', { token, body: {} })).json.id;
@@ -140,5 +142,48 @@ describe('live run events over the WebSocket of a real server', () => {
       refused.once('unexpected-response', (_request, response) => resolve(response.statusCode)),
     );
     expect(status).toBe(401);
+  });
+
+  it('pushes the unread inbox count on the user channel, and only to that user', async () => {
+    const client = await connect(server, token);
+    const channel = `user:${userId}`;
+    client.send({ op: 'subscribe', channel });
+    await client.until((message) => message.op === 'subscribed');
+    client.send({ op: 'subscribe', channel: 'user:someone-else' });
+    await client.until((message) => message.op === 'error' && message.channel === 'user:someone-else');
+    const counts = () =>
+      client.messages
+        .filter((message) => message.type === 'inbox.count')
+        .map((message) => message.data?.unread);
+
+    // A run that must be approved before it starts: its approval lands in the inbox.
+    const rules = await server.request('PUT', '/api/v1/approvals/rules', {
+      token,
+      body: { rules: [{ name: 'ask-first', on: 'run_start', mode: 'sync' }] },
+    });
+    expect(rules.status, rules.text).toBe(200);
+    const posted = await server.request('POST', `/api/v1/chats/${chatId}/messages`, {
+      token,
+      body: { content: 'may I?' },
+    });
+    await client.until((message) => message.type === 'inbox.count' && message.data?.unread === 1);
+    const pending = await server.request(
+      'GET',
+      `/api/v1/approvals?status=pending&run=${posted.json.run.id}`,
+      {
+        token,
+      },
+    );
+    // Denying resolves the approval item (0 unread), then the failed run arrives (1 unread).
+    await server.request('POST', `/api/v1/approvals/${pending.json.items[0].id}/decide`, {
+      token,
+      body: { decision: 'deny' },
+    });
+    await client.until(() => counts().join(',') === '1,0,1');
+    const inbox = await server.request('GET', '/api/v1/inbox?status=unread', { token });
+    expect(inbox.json.items.map((item: StreamEvent) => item.kind)).toEqual(['failed_run']);
+    expect((await server.request('GET', '/api/v1/inbox/count', { token })).json).toEqual({ unread: 1 });
+    await server.request('PUT', '/api/v1/approvals/rules', { token, body: { rules: [] } });
+    client.close();
   });
 });
