@@ -232,7 +232,7 @@ describe('createRealtimeClient', () => {
     harness.restore();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(statuses.at(-1)).toBe('closed');
-    expect(() => client.subscribe('user:1')).toThrow(/invalid channel/);
+    expect(() => client.subscribe('team:1')).toThrow(/invalid channel/);
   });
 
   it('drops duplicates, foreign channels and malformed frames from a misbehaving server', async () => {

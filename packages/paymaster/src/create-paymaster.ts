@@ -310,6 +310,11 @@ export function createPaymaster(options: PaymasterOptions): Paymaster {
         const ledger = reports.run(run.runId);
         const { cli } = run;
         const cliMicros = cli?.costUsd == null ? null : usdToMicros(cli.costUsd);
+        const cliTokens = cli
+          ? cli.inputTokens + cli.outputTokens + cli.cacheReadTokens + cli.cacheWriteTokens
+          : 0;
+        // No call metered and nothing reported (a run that never reached the model): nothing to reconcile.
+        if (ledger.calls === 0 && cliMicros === null && cliTokens === 0) return;
         // Nothing went through the gateway (a CLI talking to its own backend): keep the CLI's money.
         const book = ledger.calls === 0 && cli !== null && cliMicros !== null;
         if (book) {

@@ -91,7 +91,7 @@ describe('reconcile', () => {
     expect(harness.inbox.items.map((item) => item.kind)).toEqual(['budget_warning']);
   });
 
-  it('books nothing without a CLI cost, and never throws', async () => {
+  it('books nothing without a CLI cost, skips runs with nothing to reconcile, and never throws', async () => {
     const { paymaster } = harness;
     await paymaster.reconcile({ workspaceId: 'wa', crewId: null, agentId: null, runId: 'run-3', cli: null });
     await paymaster.reconcile({
@@ -102,8 +102,9 @@ describe('reconcile', () => {
       cli: cli(null),
     });
     expect(paymaster.ledger('wa', {})).toEqual([]);
-    expect(reconciled().map((entry) => entry.payload.cli_usd)).toEqual([null, null]);
-    expect(reconciled()[1]?.payload).toMatchObject({ cli_tokens: 1234, delta_usd: null });
+    // run-3 never reached the model and reported nothing: no entry.
+    expect(reconciled().map((entry) => entry.traceId)).toEqual(['run-4']);
+    expect(reconciled()[0]?.payload).toMatchObject({ cli_usd: null, cli_tokens: 1234, delta_usd: null });
 
     await expect(
       paymaster.reconcile({
@@ -119,7 +120,7 @@ describe('reconcile', () => {
     ).resolves.toBeUndefined();
     harness.journal.fail = true;
     await expect(
-      paymaster.reconcile({ workspaceId: 'wa', crewId: null, agentId: null, runId: 'run-7', cli: null }),
+      paymaster.reconcile({ workspaceId: 'wa', crewId: null, agentId: null, runId: 'run-7', cli: cli(null) }),
     ).resolves.toBeUndefined();
     expect(harness.logger.errors).toEqual([
       'cost reconciliation failed',

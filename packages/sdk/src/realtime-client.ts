@@ -234,7 +234,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       if (!checked.success) {
         throw new CrewshipError(
           'invalid_input',
-          `invalid channel "${channel}": must be workspace:<id> or chat:<id>`,
+          `invalid channel "${channel}": must be workspace:<id>, chat:<id> or user:<id>`,
         );
       }
       if (afterSeq !== undefined && (!Number.isSafeInteger(afterSeq) || afterSeq < 0)) {
