@@ -20,7 +20,7 @@ import {
 import type { CrewshipDatabase } from '@crewship/db';
 import { monotonicFactory } from 'ulid';
 import { DEFAULT_APPROVAL_RULES } from './default-approval-rules.js';
-import { describeSubject } from './describe-subject.js';
+import { describeRequest, describeSubject, type SubjectDescription } from './describe-subject.js';
 import { matchView, viewOf } from './match-rule.js';
 
 export interface ApprovalsOptions {
@@ -332,6 +332,40 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
     });
   }
 
+  /** A new queue row: `pending` with an expiry for sync, `logged` for async. */
+  function newRow(fields: {
+    workspaceId: string;
+    crewId: string | null;
+    agentId: string | null;
+    runId: string | null;
+    ruleName: string;
+    trigger: ApprovalTrigger;
+    mode: ApprovalMode;
+    description: SubjectDescription;
+    timeoutMs: number;
+  }): ApprovalRow {
+    const requestedAt = now();
+    const sync = fields.mode === 'sync';
+    return {
+      id: nextId(),
+      workspace_id: fields.workspaceId,
+      crew_id: fields.crewId,
+      agent_id: fields.agentId,
+      run_id: fields.runId,
+      rule_name: fields.ruleName,
+      trigger: fields.trigger,
+      mode: fields.mode,
+      status: sync ? 'pending' : 'logged',
+      summary: fields.description.summary,
+      detail_json: JSON.stringify(fields.description.detail),
+      requested_at: requestedAt.toISOString(),
+      expires_at: sync ? new Date(requestedAt.getTime() + fields.timeoutMs).toISOString() : null,
+      decided_at: null,
+      decided_by: null,
+      note: null,
+    };
+  }
+
   /** Journals the request, puts it in the inbox of Managers and waits for the decision. */
   function openSync(
     row: ApprovalRow,
@@ -367,27 +401,18 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
       if (rule.mode === 'sync' && closed) {
         throw new CrewshipError('unavailable', 'approvals are closed: the server is shutting down');
       }
-      const { summary, detail } = describeSubject(subject, scrub);
-      const requestedAt = now();
       const timeoutMs = Math.min(timeoutMsOf(rule), MAX_TIMER_MS);
-      const row: ApprovalRow = {
-        id: nextId(),
-        workspace_id: subject.workspaceId,
-        crew_id: subject.crewId,
-        agent_id: subject.agentId,
-        run_id: subject.runId,
-        rule_name: rule.name,
+      const row = newRow({
+        workspaceId: subject.workspaceId,
+        crewId: subject.crewId,
+        agentId: subject.agentId,
+        runId: subject.runId,
+        ruleName: rule.name,
         trigger: subject.trigger,
         mode: rule.mode,
-        status: rule.mode === 'sync' ? 'pending' : 'logged',
-        summary,
-        detail_json: JSON.stringify(detail),
-        requested_at: requestedAt.toISOString(),
-        expires_at: rule.mode === 'sync' ? new Date(requestedAt.getTime() + timeoutMs).toISOString() : null,
-        decided_at: null,
-        decided_by: null,
-        note: null,
-      };
+        description: describeSubject(subject, scrub),
+        timeoutMs,
+      });
       insertRow.run(row);
       const actor = subject.agentSlug ? `agent:${subject.agentSlug}` : SYSTEM;
       if (rule.mode === 'async') {
@@ -399,26 +424,18 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
 
     request(input, requestOptions = {}) {
       if (closed) throw new CrewshipError('unavailable', 'approvals are closed: the server is shutting down');
-      const requestedAt = now();
       const timeoutMs = Math.min(input.timeoutMs ?? defaultTimeoutMs, MAX_TIMER_MS);
-      const row: ApprovalRow = {
-        id: nextId(),
-        workspace_id: input.workspaceId,
-        crew_id: input.crewId,
-        agent_id: input.agentId,
-        run_id: input.runId,
-        rule_name: input.ruleName,
+      const row = newRow({
+        workspaceId: input.workspaceId,
+        crewId: input.crewId,
+        agentId: input.agentId,
+        runId: input.runId,
+        ruleName: input.ruleName,
         trigger: 'tool_use',
         mode: 'sync',
-        status: 'pending',
-        summary: scrub(input.summary).slice(0, 200),
-        detail_json: JSON.stringify(JSON.parse(scrub(JSON.stringify(input.detail)))),
-        requested_at: requestedAt.toISOString(),
-        expires_at: new Date(requestedAt.getTime() + timeoutMs).toISOString(),
-        decided_at: null,
-        decided_by: null,
-        note: null,
-      };
+        description: describeRequest(input.summary, input.detail, scrub),
+        timeoutMs,
+      });
       insertRow.run(row);
       const actor = input.agentSlug ? `agent:${input.agentSlug}` : SYSTEM;
       return openSync(row, actor, input.inboxKind ?? 'approval', timeoutMs, requestOptions.signal);

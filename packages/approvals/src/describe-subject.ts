@@ -42,6 +42,26 @@ export function describeSubject(
   return { summary: clip(`${tool}: ${what}`, SUMMARY_MAX_CHARS), detail };
 }
 
+/** A direct request (Keeper): its one-line summary and detail, scrubbed and clipped like a subject's. */
+export function describeRequest(
+  summary: string,
+  detail: Record<string, unknown>,
+  scrub: (text: string) => string,
+): SubjectDescription {
+  const json = compactJson(detail);
+  return {
+    summary: clip(oneLine(scrub(summary.slice(0, SUMMARY_MAX_CHARS + SCRUB_MARGIN))), SUMMARY_MAX_CHARS),
+    detail:
+      json.length <= DETAIL_INPUT_MAX_CHARS
+        ? (scrubValue(detail, json, scrub) as Record<string, unknown>)
+        : {
+            input: clip(scrub(json.slice(0, DETAIL_INPUT_MAX_CHARS + SCRUB_MARGIN)), DETAIL_INPUT_MAX_CHARS),
+            input_truncated: true,
+            input_chars: json.length,
+          },
+  };
+}
+
 function summaryText(input: unknown): string {
   if (typeof input === 'string') return input;
   if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
