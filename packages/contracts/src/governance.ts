@@ -346,6 +346,17 @@ export const keeperResponseSchema = z.object({
 });
 export type KeeperResponse = z.infer<typeof keeperResponseSchema>;
 
+/** Largest `/keeper/*` request body, on the sidecar and on the gateway alike. */
+export const KEEPER_MAX_BODY_BYTES = 64 * 1024;
+
+/** A refusal made before Keeper itself decided (bad body, no Keeper, an error on the way). */
+export const keeperDenial = (decidedBy: 'validation' | 'fail_closed', reason: string): KeeperResponse => ({
+  decision: 'deny',
+  decided_by: decidedBy,
+  reason,
+  risk: null,
+});
+
 /** Serves the sidecar's `/keeper/*` for one crew (the socket names the crew). */
 export interface KeeperPort {
   request(crew: { workspaceId: string; crewId: string }, body: unknown): Promise<KeeperResponse>;

@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type KeeperResponse, keeperResponseSchema } from '@crewship/contracts';
+import {
+  keeperDenial as deny,
+  KEEPER_MAX_BODY_BYTES,
+  type KeeperResponse,
+  keeperResponseSchema,
+} from '@crewship/contracts';
 import type { CrewState, GatewayContext } from './gateway-context.js';
 import { readBody } from './read-body.js';
 
-/** Largest accepted `/keeper/*` request body. */
-export const KEEPER_MAX_BODY_BYTES = 64 * 1024;
-
 export type KeeperAction = 'request' | 'execute';
-
-function deny(decidedBy: 'validation' | 'fail_closed', reason: string): KeeperResponse {
-  return { decision: 'deny', decided_by: decidedBy, reason, risk: null };
-}
 
 function send(
   response: ServerResponse,

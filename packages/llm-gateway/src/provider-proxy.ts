@@ -25,10 +25,9 @@ import {
   upstreamRequestHeaders,
 } from './provider-wire.js';
 import { readBody } from './read-body.js';
-import { ResponseObserver } from './response-observer.js';
+import { JOURNALED_BODY_CHARS, ResponseObserver } from './response-observer.js';
 import { ToolCallScanner } from './tool-call-scanner.js';
 
-const JOURNALED_BODY_CHARS = 64 * 1024;
 const requestFieldsSchema = z.looseObject({
   model: z.string().max(256).optional().catch(undefined),
   stream: z.boolean().optional().catch(undefined),

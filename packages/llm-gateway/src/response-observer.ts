@@ -3,7 +3,8 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { LlmProvider, LlmUsage } from '@crewship/contracts';
 import { UsageTracker } from './usage-tracker.js';
 
-const JOURNALED_BODY_CHARS = 64 * 1024;
+/** How much of a request or response body `llm.call` journals when bodies are journaled. */
+export const JOURNALED_BODY_CHARS = 64 * 1024;
 
 function decoderFor(encoding: string): NodeJS.ReadWriteStream | null | 'unsupported' {
   switch (encoding) {

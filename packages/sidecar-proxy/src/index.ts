@@ -1,5 +1,4 @@
 export { forwardableHeaders } from './forwardable-headers.js';
-export { KEEPER_MAX_BODY_BYTES } from './keeper-forward.js';
 export {
   HEALTH_PATH,
   KEEPER_PATHS,

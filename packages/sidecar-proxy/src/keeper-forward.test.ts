@@ -1,7 +1,6 @@
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { INTERNAL_TOKEN_HEADER } from '@crewship/contracts';
+import { INTERNAL_TOKEN_HEADER, KEEPER_MAX_BODY_BYTES } from '@crewship/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEEPER_MAX_BODY_BYTES } from './keeper-forward.js';
 import { createSidecarProxy } from './sidecar-proxy.js';
 import { createStubGateway, type StubGateway, type StubGatewayOptions } from './testing/index.js';
 

@@ -1,8 +1,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   checkKeeperCommand,
+  keeperDenial as deny,
   INTERNAL_TOKEN_HEADER,
-  type KeeperResponse,
+  KEEPER_MAX_BODY_BYTES,
   keeperExecuteBodySchema,
   type Logger,
 } from '@crewship/contracts';
@@ -11,22 +12,12 @@ import { errorCode, gatewayErrorMessage } from './gateway-error.js';
 import { writeJson } from './json-response.js';
 import type { KeeperAction } from './request-target.js';
 
-/** Largest `/keeper/*` request body the sidecar accepts (the gateway has the same limit). */
-export const KEEPER_MAX_BODY_BYTES = 64 * 1024;
-
 export interface KeeperForwardContext {
   socketPath: string;
   token: string;
   agent: http.Agent;
   logger: Logger;
 }
-
-const deny = (decidedBy: 'validation' | 'fail_closed', reason: string): KeeperResponse => ({
-  decision: 'deny',
-  decided_by: decidedBy,
-  reason,
-  risk: null,
-});
 
 /**
  * The JSON sent on to the gateway, or why the sidecar refuses it. An execute body must pass the schema

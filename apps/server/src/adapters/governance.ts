@@ -19,9 +19,11 @@ import type {
   KeeperPort,
   keeperRulesDocumentSchema,
   keeperStatusSchema,
+  LlmCallGuard,
   Logger,
   listApprovalsQuerySchema,
   listInboxQuerySchema,
+  MeteringSink,
   Orchestrator,
   PaymasterSummary,
   paymasterSummaryQuerySchema,
@@ -86,6 +88,8 @@ export interface GovernanceOptions {
   orchestrator: () => Orchestrator;
   /** The server-wide scrubber (credential shapes and every stored value). */
   scrub: (text: string) => string;
+  /** An agent of the crew by slug (the gateway's lookup). */
+  findAgent(crewId: string, slug: string): Promise<{ id: string; slug: string } | null>;
   keeperExec(
     crewId: string,
     input: { command: string; env: Record<string, string>; timeoutMs: number },
@@ -99,8 +103,8 @@ export interface Governance {
   run: RunGovernance;
   /** The gateway's ports. */
   gateway: {
-    callGuard: ReturnType<typeof createPaymaster>;
-    metering: ReturnType<typeof createPaymaster>;
+    callGuard: LlmCallGuard;
+    metering: MeteringSink;
     toolGate: ToolCallGate;
     keeper: KeeperPort;
   };
@@ -120,9 +124,6 @@ export function createGovernance(options: GovernanceOptions): Governance {
   );
   const slugsOf = database.sqlite.prepare<[string], { agent_slug: string; crew_slug: string }>(
     'SELECT agents.slug AS agent_slug, crews.slug AS crew_slug FROM agents JOIN crews ON crews.id = agents.crew_id WHERE agents.id = ?',
-  );
-  const findAgentInCrew = database.sqlite.prepare<[string, string], { id: string; slug: string }>(
-    'SELECT id, slug FROM agents WHERE crew_id = ? AND slug = ?',
   );
 
   const inbox = createInbox({
@@ -154,12 +155,17 @@ export function createGovernance(options: GovernanceOptions): Governance {
       if (target) options.orchestrator().stopRun(target, 'budget_exceeded', 'system');
     },
   });
+  const subjectIds = (agentId: string) => {
+    const slugs = slugsOf.get(agentId);
+    return { agentSlug: slugs?.agent_slug ?? null, crewSlug: slugs?.crew_slug ?? null };
+  };
+
   const keeper = createKeeper({
     database,
     journal,
     logger: logger.child({ component: 'keeper' }),
     judge: options.judge,
-    findAgent: async (crewId, slug) => findAgentInCrew.get(crewId, slug) ?? null,
+    findAgent: options.findAgent,
     async resolveCredential(workspaceId, agentId, reference) {
       const revealed = await options.vault.reveal(workspaceId, agentId, reference);
       return revealed
@@ -186,11 +192,6 @@ export function createGovernance(options: GovernanceOptions): Governance {
       return (text) => own.scrub(options.scrub(text));
     },
   });
-
-  const subjectIds = (agentId: string) => {
-    const slugs = slugsOf.get(agentId);
-    return { agentSlug: slugs?.agent_slug ?? null, crewSlug: slugs?.crew_slug ?? null };
-  };
 
   const toolGate: ToolCallGate = {
     async check({ workspaceId, crewId, agentId, toolCalls }) {

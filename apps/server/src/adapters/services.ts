@@ -119,6 +119,7 @@ export function createServices(
   const findAgentInCrew = database.sqlite.prepare<[string, string], { id: string; slug: string }>(
     'SELECT id, slug FROM agents WHERE crew_id = ? AND slug = ?',
   );
+  const findAgent = async (crewId: string, slug: string) => findAgentInCrew.get(crewId, slug) ?? null;
   let orchestrator: Orchestrator | undefined;
   let containerService: CrewContainerService | undefined;
   const governance = createGovernance({
@@ -139,11 +140,12 @@ export function createServices(
       return containerService.keeperExec(crewId, input);
     },
     judge: options.keeperJudge,
+    findAgent,
     logger: options.logger,
   });
   const gateway = createLlmGateway({
     vault,
-    findAgent: async (crewId, slug) => findAgentInCrew.get(crewId, slug) ?? null,
+    findAgent,
     metering: governance.gateway.metering,
     callGuard: governance.gateway.callGuard,
     toolGate: governance.gateway.toolGate,
