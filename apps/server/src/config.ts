@@ -101,6 +101,8 @@ const configSchema = z.object({
   sealedPath: booleanFrom,
   /** The sidecar bundle to copy into the tools dir; found next to the server build when not set. */
   sidecarBundle: z.string().min(1).optional(),
+  /** The built web console; found next to the server build (`apps/web/dist`) when not set. */
+  webDir: z.string().min(1).optional(),
   /** Keeper's LLM judge: an OpenAI-compatible or Ollama chat endpoint. Without a URL Keeper fails closed. */
   keeperJudge: z.object({
     url: httpUrl.optional(),
@@ -150,6 +152,7 @@ export function parseServerConfig(flags: ServerFlags, env: Record<string, string
     journalLlmBodies: env.CREWSHIP_JOURNAL_LLM_BODIES ?? 'false',
     sealedPath: env.CREWSHIP_SEALED_PATH ?? 'true',
     sidecarBundle: nonEmpty(env.CREWSHIP_SIDECAR_BUNDLE),
+    webDir: nonEmpty(env.CREWSHIP_WEB_DIR),
     keeperJudge: {
       url: nonEmpty(env.CREWSHIP_KEEPER_JUDGE_URL),
       kind: nonEmpty(env.CREWSHIP_KEEPER_JUDGE_KIND) ?? 'openai',

@@ -16,6 +16,7 @@ import { createServices } from './adapters/services.js';
 import type { ServerConfig } from './config.js';
 import { loadOrCreateSecrets, prepareDataDir } from './data-dir.js';
 import { createApp } from './http/app.js';
+import { locateWebConsole, WEB_BUILD_HINT } from './http/web-console.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createJsonLogger } from './logger.js';
 import { VERSION } from './version.js';
@@ -138,6 +139,13 @@ export async function startServer(
     database.close();
     throw error;
   }
+  const webConsoleDir = locateWebConsole(config.webDir);
+  if (!webConsoleDir) {
+    logger.warn('the web console is not built; the API works, and / explains how to build it', {
+      build: WEB_BUILD_HINT,
+      ...(config.webDir ? { looked: config.webDir } : {}),
+    });
+  }
   const { app, dispose } = createApp({
     services,
     logger,
@@ -146,6 +154,7 @@ export async function startServer(
     apiRateLimitPerMinute: config.apiRateLimitPerMinute,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    webConsoleDir,
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host });
   try {

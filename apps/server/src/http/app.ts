@@ -21,6 +21,7 @@ import { internalError, toProblem } from './problem.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { buildRoutes } from './routes.js';
 import { isHttps, readCredential } from './session-cookie.js';
+import { mountWebConsole } from './web-console.js';
 
 export interface AppOptions {
   services: ServerServices;
@@ -30,6 +31,8 @@ export interface AppOptions {
   apiRateLimitPerMinute: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** The built web console (`apps/web/dist`), or null: console paths then explain how to build it. */
+  webConsoleDir: string | null;
 }
 
 export const WORKSPACE_HEADER = 'x-crewship-workspace';
@@ -252,6 +255,7 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
   for (const key of Object.keys(POLICY)) {
     if (!registered.has(key)) throw new Error(`policy entry ${key} has no route`);
   }
+  mountWebConsole(app as never, options.webConsoleDir);
 
   app.notFound((c) =>
     problemResponse(
