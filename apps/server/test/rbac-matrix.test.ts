@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/v1/openapi.json': 'public',
   'GET /api/v1/bootstrap': 'public',
   'POST /api/v1/bootstrap': 'public',
+  'GET /api/v1/auth/session': 'public',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/token': 'public',
   'POST /api/v1/auth/logout': 'signed-in',

@@ -67,14 +67,10 @@ function Gate() {
     retry: false,
     staleTime: Number.POSITIVE_INFINITY,
     queryFn: async () => {
-      const api = createApi();
-      if ((await api.bootstrap.status()).needed) return { state: 'bootstrap' as const };
-      try {
-        return { state: 'signed-in' as const, me: await api.me() };
-      } catch (error) {
-        if (isCrewshipError(error) && error.kind === 'unauthenticated') return { state: 'login' as const };
-        throw error;
-      }
+      const state = await createApi().auth.session();
+      if (state.bootstrap_needed) return { state: 'bootstrap' as const };
+      if (!state.me) return { state: 'login' as const };
+      return { state: 'signed-in' as const, me: state.me };
     },
   });
   const refresh = async () => {

@@ -45,6 +45,10 @@ export const tokenNameSchema = z.string().trim().min(1).max(100);
 
 export const sessionSchema = z.object({ user: userSchema, expires_at: timestampSchema });
 
+/** What a browser needs before it renders anything: set-up, login, or the caller (never a 401). */
+export const sessionStateSchema = z.object({ bootstrap_needed: z.boolean(), me: meSchema.nullable() });
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
 /** Exchange email/password for a CLI bearer token. */
 export const cliLoginRequestSchema = loginRequestSchema.extend({ name: tokenNameSchema.default('cli') });
 export type CliLoginRequest = z.input<typeof cliLoginRequestSchema>;

@@ -68,6 +68,7 @@ import {
   type SetBudgetRequest,
   type SetRatePriceRequest,
   sessionSchema,
+  sessionStateSchema,
   type setApprovalRulesRequestSchema,
   tokenSchema,
   toolInstallProgressEventSchema,
@@ -416,6 +417,8 @@ export function createCrewshipClient(options: CrewshipClientOptions) {
         call('POST', '/api/v1/bootstrap', z.object({ user: userSchema, workspace: workspaceSchema }), input),
     },
     auth: {
+      /** Set-up needed, and the caller or null: what a browser checks first, without a 401. */
+      session: () => call('GET', '/api/v1/auth/session', sessionStateSchema),
       login: (input: LoginRequest) => call('POST', '/api/v1/auth/login', sessionSchema, input),
       token: (input: CliLoginRequest) => call('POST', '/api/v1/auth/token', createdTokenSchema, input),
       logout: () => call('POST', '/api/v1/auth/logout', null),

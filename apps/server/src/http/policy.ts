@@ -35,6 +35,7 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
 
   'GET /api/v1/bootstrap': publicRoute('auth'),
   'POST /api/v1/bootstrap': publicRoute('auth'),
+  'GET /api/v1/auth/session': publicRoute('api'),
   'POST /api/v1/auth/login': publicRoute('auth'),
   'POST /api/v1/auth/token': publicRoute('auth'),
   'POST /api/v1/auth/logout': signedIn,

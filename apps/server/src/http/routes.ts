@@ -34,6 +34,7 @@ import {
   meSchema,
   readinessSchema,
   sessionSchema,
+  sessionStateSchema,
   streamErrorEventSchema,
   tokenSchema,
   toolInstallProgressEventSchema,
@@ -53,7 +54,7 @@ import { type AnyRoute, defineRoute } from './define-route.js';
 import { buildGovernanceRoutes } from './governance-routes.js';
 import { ndjsonResponse } from './ndjson-response.js';
 import { buildRunRoutes } from './run-routes.js';
-import { clearSessionCookie, writeSessionCookie } from './session-cookie.js';
+import { clearSessionCookie, readCredential, writeSessionCookie } from './session-cookie.js';
 
 const bootstrapResultSchema = z.object({ user: userSchema, workspace: workspaceSchema });
 
@@ -127,6 +128,22 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
       response: bootstrapResultSchema,
       status: 201,
       handler: async ({ body, services }) => services.accounts.bootstrap(body),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/auth/session',
+      tag: 'auth',
+      summary:
+        'Whether set-up is needed and who the caller is (me is null without a valid session); never 401',
+      response: sessionStateSchema,
+      handler: async ({ services, hono }) => {
+        const credential = readCredential(hono);
+        const principal = credential ? await services.accounts.authenticate(credential) : null;
+        return {
+          bootstrap_needed: await services.accounts.bootstrapNeeded(),
+          me: principal ? await services.accounts.me(principal.user.id) : null,
+        };
+      },
     }),
     defineRoute({
       method: 'POST',
