@@ -29,7 +29,7 @@ readonly SUITE="bookworm"
 readonly DOCKERD_LOG="/var/log/crewship-dockerd.log"
 readonly DOCKERD_WAIT="${TEST_ENV_DOCKERD_WAIT:-60}"
 readonly PACKAGES=(docker.io debootstrap)
-readonly TEST_PACKAGES=(musl busybox-static tmux)
+readonly TEST_PACKAGES=(musl busybox-static tmux chromium)
 
 log() { printf '[test-env] %s\n' "$*" >&2; }
 
@@ -289,7 +289,8 @@ fi
 
 # --- step 4: host packages the Docker tests use to build tiny test images -----
 # (musl + busybox-static make a musl "Alpine-like" image for the image sanity check test;
-# tmux is copied into a test image for the tmux exec wrapping tests)
+# tmux is copied into a test image for the tmux exec wrapping tests; chromium runs the web
+# console's Playwright tests: Debian's build, never a browser download)
 test_missing=()
 for pkg in "${TEST_PACKAGES[@]}"; do
   dpkg -s "${pkg}" 2>/dev/null | grep -q '^Status: install ok installed' || test_missing+=("${pkg}")
