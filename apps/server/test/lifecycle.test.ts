@@ -9,6 +9,7 @@ import { createDatabase, MIGRATIONS, migrate, migrationStatus } from '@crewship/
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../src/config.js';
 import { startServer } from '../src/start-server.js';
+import { VERSION } from '../src/version.js';
 import {
   bootstrapOwner,
   cliToken,
@@ -169,7 +170,7 @@ describe('process', () => {
       });
     });
     expect((await request(url, 'GET', '/readyz')).json.status).toBe('ready');
-    expect((await request(url, 'GET', '/healthz')).json).toEqual({ status: 'ok' });
+    expect((await request(url, 'GET', '/healthz')).json).toEqual({ status: 'ok', version: VERSION });
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);

@@ -193,7 +193,7 @@ export function createApp(options: AppOptions): { app: Hono<Env>; routes: AnyRou
     return context;
   }
 
-  const routes = buildRoutes({ isHttps: httpsOf });
+  const routes = buildRoutes({ isHttps: httpsOf, version: options.version });
   const openApiRoute: AnyRoute = {
     method: 'GET',
     path: '/api/v1/openapi.json',

@@ -89,7 +89,7 @@ function installEvents(installer: AgentToolsInstaller, names: readonly AgentTool
 }
 
 /** Every route of the API. Handlers are thin: validated input in, one service verb, result out. */
-export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
+export function buildRoutes(options: { isHttps: (c: Context) => boolean; version: string }) {
   const routes: AnyRoute[] = [
     defineRoute({
       method: 'GET',
@@ -97,7 +97,7 @@ export function buildRoutes(options: { isHttps: (c: Context) => boolean }) {
       tag: 'health',
       summary: 'Liveness: the process answers',
       response: healthSchema,
-      handler: async () => ({ status: 'ok' as const }),
+      handler: async () => ({ status: 'ok' as const, version: options.version }),
     }),
     defineRoute({
       method: 'GET',

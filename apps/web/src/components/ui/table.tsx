@@ -4,7 +4,7 @@ import { cn } from '../../lib/cn';
 /** A table that scrolls sideways inside its own box at phone width instead of widening the page. */
 export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="w-full overflow-x-auto rounded-lg border">
+    <div className="relative w-full overflow-x-auto rounded-lg border">
       <table className={cn('w-full caption-bottom text-sm', className)} {...props} />
     </div>
   );
