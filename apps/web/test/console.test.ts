@@ -131,7 +131,7 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
     await agentDialog.getByLabel('anthropic-main').check();
     await agentDialog.getByRole('button', { name: 'Create agent' }).click();
     await hidden(agentDialog);
-    await visible(page.getByRole('link', { name: 'Ada' }).first());
+    await visible(page.getByRole('link', { name: 'Ada', exact: true }));
 
     await page.goto(`${stack.url}/chat/ada`);
     await page.getByRole('button', { name: 'New chat' }).click();

@@ -43,6 +43,7 @@ const STATUS_VARIANTS: Record<string, BadgeVariant> = {
   error: 'destructive',
   cancelled: 'secondary',
   timed_out: 'destructive',
+  timeout: 'destructive',
   stopped: 'secondary',
   missing: 'secondary',
 };
