@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dockerTestsRun } from '../../server/test/harness.js';
 import {
   APPROVAL_PHRASE,
@@ -82,6 +82,12 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
     page = watch(await owner.newPage(), 'owner');
   }, 120_000);
 
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail' || !page) return;
+    const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    await page.screenshot({ path: join(SHOTS, `failed-${name}.png`), fullPage: true }).catch(() => {});
+  });
+
   afterAll(async () => {
     await browser?.close();
     if (stack) {
@@ -106,10 +112,6 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
     await crewDialog.getByLabel('Name', { exact: true }).fill('web-crew');
     await crewDialog.getByRole('button', { name: 'Create crew' }).click();
     await hidden(crewDialog);
-    await page.getByRole('link', { name: 'web-crew' }).first().click();
-    await visible(page.getByRole('heading', { level: 1, name: 'web-crew' }));
-    await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await visible(page.getByText('running', { exact: true }).first(), 300_000);
 
     await nav(page, 'Credentials').click();
     await page.getByRole('button', { name: 'Add credential' }).click();
@@ -132,6 +134,13 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
     await agentDialog.getByRole('button', { name: 'Create agent' }).click();
     await hidden(agentDialog);
     await visible(page.getByRole('link', { name: 'Ada', exact: true }));
+
+    // Started after its agent exists, so the start installs Claude Code for it.
+    await nav(page, 'Crews').click();
+    await page.getByRole('link', { name: 'web-crew' }).first().click();
+    await visible(page.getByRole('heading', { level: 1, name: 'web-crew' }));
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await visible(page.getByRole('button', { name: 'Stop', exact: true }), 300_000);
 
     await page.goto(`${stack.url}/chat/ada`);
     await page.getByRole('button', { name: 'New chat' }).click();
@@ -234,8 +243,9 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
 
   it('a Viewer sees no edit controls, and the server refuses the calls anyway', async () => {
     const token = await tokenFor(stack.url, OWNER.email, OWNER.password);
-    await apiCall(stack.url, token, 'POST', '/api/v1/users', VIEWER);
-    await apiCall(stack.url, token, 'POST', '/api/v1/members', { email: VIEWER.email, role: 'VIEWER' });
+    // A new user joins the creator's workspace as a Member; the Owner then makes them a Viewer.
+    const created = await apiCall<{ user_id: string }>(stack.url, token, 'POST', '/api/v1/users', VIEWER);
+    await apiCall(stack.url, token, 'PATCH', `/api/v1/members/${created.user_id}`, { role: 'VIEWER' });
 
     const context = await newContext('desktop');
     const viewer = watch(await context.newPage(), 'viewer');
