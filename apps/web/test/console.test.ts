@@ -21,6 +21,8 @@ const WEB_DIR = join(here, '..', 'dist');
 const SHOTS = join(here, '..', 'artifacts', 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const VIEWER = { email: 'viewer@example.com', password: 'viewer passphrase 123', name: 'Vera Viewer' };
+/** Container names are global to the engine: a unique crew lets runs of this test overlap. */
+const CREW = `web-${Math.random().toString(36).slice(2, 8)}`;
 const CREDENTIAL_VALUE = 'sk-ant-api03-console-canary-7f3a9c2e1b';
 
 const browserTests = process.env.CI === 'true' || (existsSync(CHROMIUM) && (await dockerTestsRun()));
@@ -92,7 +94,7 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
     await browser?.close();
     if (stack) {
       const token = await tokenFor(stack.url, OWNER.email, OWNER.password).catch(() => undefined);
-      if (token) await apiCall(stack.url, token, 'DELETE', '/api/v1/crews/web-crew').catch(() => {});
+      if (token) await apiCall(stack.url, token, 'DELETE', `/api/v1/crews/${CREW}`).catch(() => {});
       await stack.stop();
     }
   }, 120_000);
@@ -109,7 +111,7 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
 
     await page.getByRole('button', { name: 'Create crew' }).click();
     const crewDialog = page.getByRole('dialog');
-    await crewDialog.getByLabel('Name', { exact: true }).fill('web-crew');
+    await crewDialog.getByLabel('Name', { exact: true }).fill(CREW);
     await crewDialog.getByRole('button', { name: 'Create crew' }).click();
     await hidden(crewDialog);
 
@@ -127,7 +129,7 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
     await nav(page, 'Agents').click();
     await page.getByRole('button', { name: 'Create agent' }).click();
     const agentDialog = page.getByRole('dialog');
-    await agentDialog.getByLabel('Crew').selectOption({ label: 'web-crew' });
+    await agentDialog.getByLabel('Crew').selectOption({ label: CREW });
     await agentDialog.getByLabel('Name', { exact: true }).fill('Ada');
     await agentDialog.getByLabel('CLI adapter').selectOption('CLAUDE_CODE');
     await agentDialog.getByLabel('anthropic-main').check();
@@ -137,8 +139,8 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
 
     // Started after its agent exists, so the start installs Claude Code for it.
     await nav(page, 'Crews').click();
-    await page.getByRole('link', { name: 'web-crew' }).first().click();
-    await visible(page.getByRole('heading', { level: 1, name: 'web-crew' }));
+    await page.getByRole('link', { name: CREW }).first().click();
+    await visible(page.getByRole('heading', { level: 1, name: CREW }));
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await visible(page.getByRole('button', { name: 'Stop', exact: true }), 300_000);
 
@@ -203,7 +205,7 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
   it('screenshots every main page at desktop and phone width, light and dark, without errors', async () => {
     const pages = [
       ['crews', '/crews'],
-      ['crew', '/crews/web-crew'],
+      ['crew', `/crews/${CREW}`],
       ['agents', '/agents'],
       ['agent', '/agents/ada'],
       ['chat', '/chat/ada'],
@@ -258,7 +260,7 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
 
     const forbidden = [
       ['/crews', ['Create crew']],
-      ['/crews/web-crew', ['Start', 'Stop', 'Save', 'Delete crew']],
+      [`/crews/${CREW}`, ['Start', 'Stop', 'Save', 'Delete crew']],
       ['/agents', ['Create agent']],
       ['/agents/ada', ['Save', 'Delete agent']],
       ['/chat/ada', ['New chat', 'Send']],
@@ -287,7 +289,7 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
       return response.status;
     };
     expect(await refused('POST', '/api/v1/crews', { name: 'nope' })).toBe(403);
-    expect(await refused('POST', '/api/v1/crews/web-crew/container-stop')).toBe(403);
+    expect(await refused('POST', `/api/v1/crews/${CREW}/container-stop`)).toBe(403);
     expect(await refused('PATCH', '/api/v1/agents/ada', { persona: 'x' })).toBe(403);
     expect(
       await refused('POST', '/api/v1/credentials', { name: 'x', provider: 'anthropic', value: 'x' }),
