@@ -3,13 +3,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { MessagesSquare } from 'lucide-react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '../../components/ui/button';
+import { ConfirmDialog } from '../../components/ui/confirm-dialog';
 import { ErrorNotice, PageHeader, Spinner } from '../../components/ui/feedback';
 import { useToast } from '../../components/ui/toast';
+import { CLI_ADAPTER_LABELS } from '../../lib/agent-labels';
 import { useApi, useCan } from '../../lib/session';
-import { ConfirmDialog } from '../crews/confirm-dialog';
 import { AgentCredentialsCard } from './agent-credentials-card';
 import { AgentFilesCard } from './agent-files-card';
-import { CLI_ADAPTER_LABELS } from './agent-labels';
 import { AgentSettingsCard } from './agent-settings-card';
 
 function detailKey(reference: string) {
@@ -68,8 +68,9 @@ export function AgentDetailPage() {
             </Button>
             {canDelete ? (
               <ConfirmDialog
-                action="Delete agent"
+                trigger={<Button variant="destructive">Delete agent</Button>}
                 title={`Delete ${data.name}?`}
+                confirmLabel="Delete agent"
                 onConfirm={() => api.agents.delete(data.id)}
                 onDone={() => {
                   queryClient.setQueryData<Agent[]>(['agents'], (list) =>

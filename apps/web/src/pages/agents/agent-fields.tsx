@@ -11,7 +11,7 @@ import {
 } from '@crewship/contracts';
 import { Field } from '../../components/ui/field';
 import { Input, Select, Textarea } from '../../components/ui/input';
-import { AGENT_ROLE_LABELS, CLI_ADAPTER_LABELS, TOOL_PROFILE_LABELS } from './agent-labels';
+import { AGENT_ROLE_LABELS, CLI_ADAPTER_LABELS, TOOL_PROFILE_LABELS } from '../../lib/agent-labels';
 
 export interface AgentForm {
   /** The crew's slug. */

@@ -1,38 +1,35 @@
 import { type Agent, type Crew, updateAgentRequestSchema } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '../../components/ui/card';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { DetailList } from '../../components/ui/detail-list';
+import { FormActions } from '../../components/ui/form-actions';
+import { FormError } from '../../components/ui/form-error';
 import { useToast } from '../../components/ui/toast';
+import { AGENT_ROLE_LABELS, CLI_ADAPTER_LABELS, TOOL_PROFILE_LABELS } from '../../lib/agent-labels';
 import { fieldErrors } from '../../lib/api';
+import { changedFields } from '../../lib/changed-fields';
+import { formIssues } from '../../lib/form-issues';
 import { formatTime } from '../../lib/format';
 import { useApi, useCan } from '../../lib/session';
-import { formIssues } from '../crews/form-issues';
 import { AgentFields, agentFormOf, agentRequest } from './agent-fields';
-import { AGENT_ROLE_LABELS, CLI_ADAPTER_LABELS, TOOL_PROFILE_LABELS } from './agent-labels';
 
 function ReadOnlySettings({ agent }: { agent: Agent }) {
-  const rows: [string, string][] = [
-    ['CLI adapter', CLI_ADAPTER_LABELS[agent.cli_adapter]],
-    ['Model', agent.model ?? "The CLI's default"],
-    ['Role', AGENT_ROLE_LABELS[agent.role]],
-    ['Tool profile', TOOL_PROFILE_LABELS[agent.tool_profile]],
-    ['Created', formatTime(agent.created_at)],
-  ];
   return (
-    <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2">
-      {rows.map(([label, value]) => (
-        <div key={label} className="min-w-0">
-          <dt className="font-medium">{label}</dt>
-          <dd className="break-words text-muted-foreground">{value}</dd>
-        </div>
-      ))}
+    <DetailList
+      items={[
+        ['CLI adapter', CLI_ADAPTER_LABELS[agent.cli_adapter]],
+        ['Model', agent.model ?? "The CLI's default"],
+        ['Role', AGENT_ROLE_LABELS[agent.role]],
+        ['Tool profile', TOOL_PROFILE_LABELS[agent.tool_profile]],
+        ['Created', formatTime(agent.created_at)],
+      ]}
+    >
       <div className="min-w-0 sm:col-span-2">
         <dt className="font-medium">Persona</dt>
         <dd className="whitespace-pre-wrap break-words text-muted-foreground">{agent.persona || '—'}</dd>
       </div>
-    </dl>
+    </DetailList>
   );
 }
 
@@ -54,11 +51,7 @@ export function AgentSettingsCard(props: { agent: Agent; crews: Crew[]; onSaved:
       props.onSaved(updated);
     },
   });
-  const request = agentRequest(form);
-  const original = agentRequest(agentFormOf(agent));
-  const changes = Object.fromEntries(
-    Object.entries(request).filter(([key, value]) => original[key as keyof typeof original] !== value),
-  );
+  const changes = changedFields(agentRequest(form), agentRequest(agentFormOf(agent)));
   const dirty = Object.keys(changes).length > 0;
   const errors = { ...fieldErrors(save.error), ...issues };
   const submit = (event: FormEvent) => {
@@ -76,25 +69,16 @@ export function AgentSettingsCard(props: { agent: Agent; crews: Crew[]; onSaved:
         {canEdit ? (
           <form className="grid grid-cols-1 gap-4" noValidate onSubmit={submit}>
             <AgentFields value={form} onChange={setForm} crews={props.crews} errors={errors} />
-            {save.error && Object.keys(fieldErrors(save.error)).length === 0 ? (
-              <ErrorNotice error={save.error} />
-            ) : null}
-            <div className="flex flex-wrap gap-2">
-              <Button type="submit" disabled={!dirty || save.isPending}>
-                Save agent
-              </Button>
-              {dirty ? (
-                <Button
-                  variant="ghost"
-                  onClick={() => {
-                    setForm(agentFormOf(agent));
-                    setIssues({});
-                  }}
-                >
-                  Discard changes
-                </Button>
-              ) : null}
-            </div>
+            <FormError error={save.error} />
+            <FormActions
+              label="Save agent"
+              pending={save.isPending}
+              dirty={dirty}
+              onDiscard={() => {
+                setForm(agentFormOf(agent));
+                setIssues({});
+              }}
+            />
           </form>
         ) : (
           <ReadOnlySettings agent={agent} />

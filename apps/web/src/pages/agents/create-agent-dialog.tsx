@@ -3,12 +3,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
+import { FormError } from '../../components/ui/form-error';
 import { useToast } from '../../components/ui/toast';
 import { errorMessage, fieldErrors } from '../../lib/api';
+import { formIssues } from '../../lib/form-issues';
 import { useApi, useCan } from '../../lib/session';
-import { formIssues } from '../crews/form-issues';
 import { AgentFields, agentRequest, emptyAgentForm } from './agent-fields';
 import { CredentialCheckboxes } from './credential-checkboxes';
 
@@ -94,17 +95,8 @@ export function CreateAgentDialog(props: { crews: Crew[]; defaultCrew?: string; 
               onChange={setSelected}
             />
           ) : null}
-          {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
-            <ErrorNotice error={create.error} />
-          ) : null}
-          <div className="flex flex-wrap justify-end gap-2">
-            <DialogClose asChild>
-              <Button variant="outline">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={create.isPending}>
-              Create agent
-            </Button>
-          </div>
+          <FormError error={create.error} />
+          <DialogFooter label="Create agent" pending={create.isPending} />
         </form>
       </DialogContent>
     </Dialog>

@@ -2,11 +2,11 @@ import { PASSWORD_MIN_LENGTH } from '@crewship/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { ErrorNotice } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input } from '../../components/ui/input';
 import { createApi, fieldErrors } from '../../lib/api';
-import { AuthCard } from './auth-form';
+import { AuthCard } from './auth-card';
 
 /** First run: there is no account yet, so the first person creates the Owner and the first workspace. */
 export function BootstrapPage({ onDone }: { onDone: () => Promise<void> }) {
@@ -51,7 +51,7 @@ export function BootstrapPage({ onDone }: { onDone: () => Promise<void> }) {
       <Field label="Workspace name" error={errors.workspace_name}>
         <Input required value={form.workspace_name} onChange={set('workspace_name')} />
       </Field>
-      {create.error && Object.keys(errors).length === 0 ? <ErrorNotice error={create.error} /> : null}
+      <FormError error={create.error} />
       <Button type="submit" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create Owner account'}
       </Button>

@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
 import { Input } from '../../components/ui/input';
 import { createApi } from '../../lib/api';
-import { AuthCard } from './auth-form';
+import { AuthCard } from './auth-card';
 
 export function LoginPage({ onDone }: { onDone: () => Promise<void> }) {
   const [email, setEmail] = useState('');
@@ -26,7 +26,7 @@ export function LoginPage({ onDone }: { onDone: () => Promise<void> }) {
           autoComplete="email"
           required
           value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          onChange={(event) => setEmail(event.target.value)}
         />
       </Field>
       <Field label="Password">
@@ -35,7 +35,7 @@ export function LoginPage({ onDone }: { onDone: () => Promise<void> }) {
           autoComplete="current-password"
           required
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(event) => setPassword(event.target.value)}
         />
       </Field>
       {login.error ? <ErrorNotice error={login.error} /> : null}

@@ -10,15 +10,15 @@ import {
 } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactElement, useState } from 'react';
-import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input, Select } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
 import { useApi } from '../../lib/session';
-import type { Directory } from './use-directory';
+import type { Directory } from '../../lib/use-directory';
 
 const SCOPE_LABELS: Record<BudgetScope, string> = { workspace: 'Workspace', crew: 'Crew', agent: 'Agent' };
 const WINDOW_LABELS: Record<BudgetWindow, string> = { day: 'Day', week: 'Week', month: 'Month' };
@@ -103,7 +103,6 @@ function BudgetForm({
     });
   };
 
-  const hasFieldProblem = Object.keys(serverProblems).some((key) => key !== '');
   return (
     <form className="grid gap-4" onSubmit={submit} noValidate>
       <div className="grid items-start gap-4 sm:grid-cols-2">
@@ -185,15 +184,8 @@ function BudgetForm({
           />
         </Field>
       </div>
-      {save.isError && !hasFieldProblem ? <ErrorNotice error={save.error} /> : null}
-      <div className="flex flex-wrap justify-end gap-2">
-        <DialogClose asChild>
-          <Button variant="outline">Cancel</Button>
-        </DialogClose>
-        <Button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save budget'}
-        </Button>
-      </div>
+      <FormError error={save.error} />
+      <DialogFooter label="Save budget" pendingLabel="Saving…" pending={save.isPending} />
     </form>
   );
 }

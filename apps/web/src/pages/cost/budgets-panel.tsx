@@ -1,17 +1,18 @@
 import type { Budget } from '@crewship/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { Badge, type BadgeVariant } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
+import { ConfirmDialog } from '../../components/ui/confirm-dialog';
 import { EmptyState, ErrorNotice, Spinner } from '../../components/ui/feedback';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
+import { useToast } from '../../components/ui/toast';
 import { formatNumber, formatUsd } from '../../lib/format';
 import { useApi, useCan, useSession } from '../../lib/session';
+import { type Directory, useDirectory } from '../../lib/use-directory';
 import { BudgetDialog } from './budget-dialog';
 import { BudgetProgress } from './budget-progress';
 import { type BudgetState, budgetUsage } from './budget-usage';
-import { DeleteBudgetDialog } from './delete-budget-dialog';
-import { type Directory, useDirectory } from './use-directory';
 
 const STATE_VARIANTS: Record<BudgetState, BadgeVariant> = {
   ok: 'success',
@@ -33,6 +34,8 @@ export function BudgetsPanel() {
   const api = useApi();
   const { workspace } = useSession();
   const canEdit = useCan('ADMIN');
+  const queryClient = useQueryClient();
+  const toast = useToast();
   const directory = useDirectory();
   const budgets = useQuery({ queryKey: ['budgets', 'list'], queryFn: () => api.budgets.list() });
   const setBudgetId = useId();
@@ -137,10 +140,17 @@ export function BudgetsPanel() {
                             </Button>
                           }
                         />
-                        <DeleteBudgetDialog
-                          budget={budget}
-                          description={describe(budget)}
-                          onDeleted={() => document.getElementById(setBudgetId)?.focus()}
+                        <ConfirmDialog
+                          title="Delete budget?"
+                          description={`The ${describe(budget)} budget stops limiting spend. Spend already recorded stays in the ledger.`}
+                          confirmLabel="Delete budget"
+                          pendingLabel="Deleting…"
+                          onConfirm={() => api.budgets.delete(budget.id)}
+                          onDone={async () => {
+                            toast('Budget deleted');
+                            await queryClient.invalidateQueries({ queryKey: ['budgets'] });
+                            document.getElementById(setBudgetId)?.focus();
+                          }}
                           trigger={
                             <Button
                               size="sm"

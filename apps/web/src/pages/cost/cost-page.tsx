@@ -2,8 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/ui/feedback';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../components/ui/tabs';
-import { useChannel } from '../../lib/realtime';
-import { useSession } from '../../lib/session';
+import { useRunStatusChanges } from '../../lib/use-run-status-changes';
+import { useSetSearchParam } from '../../lib/use-set-search-param';
 import { BudgetsPanel } from './budgets-panel';
 import { LedgerPanel } from './ledger-panel';
 import { PricesPanel } from './prices-panel';
@@ -19,21 +19,15 @@ type Tab = (typeof TABS)[number]['value'];
 
 /** What LLM calls cost (summary, ledger), the budgets that cap it and the prices behind it. */
 export function CostPage() {
-  const { workspace } = useSession();
   const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const setParam = useSetSearchParam();
   const tab: Tab = TABS.find((candidate) => candidate.value === params.get('tab'))?.value ?? 'spend';
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['paymaster'] });
     void queryClient.invalidateQueries({ queryKey: ['budgets'] });
   };
-  useChannel(
-    `workspace:${workspace.id}`,
-    (event) => {
-      if (event.type === 'run.status') refresh();
-    },
-    refresh,
-  );
+  useRunStatusChanges(refresh);
 
   return (
     <>
@@ -41,19 +35,7 @@ export function CostPage() {
         title="Cost and budgets"
         description="What the workspace's model calls cost, the limits on that spend, and the prices behind it."
       />
-      <Tabs
-        value={tab}
-        onValueChange={(value) =>
-          setParams(
-            (current) => {
-              const next = new URLSearchParams(current);
-              next.set('tab', value);
-              return next;
-            },
-            { replace: true },
-          )
-        }
-      >
+      <Tabs value={tab} onValueChange={(value) => setParam('tab', value)}>
         <TabsList aria-label="Cost views">
           {TABS.map((option) => (
             <TabsTrigger key={option.value} value={option.value}>

@@ -3,14 +3,14 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Badge, type BadgeVariant } from '../../components/ui/badge';
-import { Button } from '../../components/ui/button';
 import { EmptyState, ErrorNotice, Spinner } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
 import { Select } from '../../components/ui/input';
+import { LoadMoreButton } from '../../components/ui/load-more-button';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
 import { formatNumber, formatTime, formatUsd } from '../../lib/format';
 import { useApi } from '../../lib/session';
-import { type Directory, useDirectory } from './use-directory';
+import { type Directory, useDirectory } from '../../lib/use-directory';
 
 const PAGE = 50;
 const MAX_ROWS = 1000;
@@ -83,11 +83,7 @@ export function LedgerPanel() {
       ) : null}
       {rows.length > 0 ? <LedgerTable rows={rows} directory={directory} /> : null}
       <div className="flex flex-wrap items-center gap-3">
-        {more ? (
-          <Button variant="outline" disabled={ledger.isFetching} onClick={() => setLimit(limit + PAGE)}>
-            {ledger.isFetching ? 'Loading…' : 'Load more'}
-          </Button>
-        ) : null}
+        {more ? <LoadMoreButton loading={ledger.isFetching} onClick={() => setLimit(limit + PAGE)} /> : null}
         {rows.length > 0 ? (
           <p role="status" className="text-sm text-muted-foreground">
             Showing {formatNumber(rows.length)} {rows.length === 1 ? 'call' : 'calls'}

@@ -1,10 +1,10 @@
 import { CREDENTIAL_PROVIDERS, type RatePrice, type SetRatePriceRequest } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactElement, useState } from 'react';
-import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input, Select } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
@@ -101,7 +101,6 @@ function PriceForm({ rate, onDone }: { rate: RatePrice | null; onDone: () => voi
     });
   };
 
-  const hasFieldProblem = Object.keys(serverProblems).some((key) => key !== '');
   return (
     <form className="grid gap-4" onSubmit={submit} noValidate>
       <div className="grid items-start gap-4 sm:grid-cols-2">
@@ -147,15 +146,8 @@ function PriceForm({ rate, onDone }: { rate: RatePrice | null; onDone: () => voi
           </Field>
         ))}
       </div>
-      {save.isError && !hasFieldProblem ? <ErrorNotice error={save.error} /> : null}
-      <div className="flex flex-wrap justify-end gap-2">
-        <DialogClose asChild>
-          <Button variant="outline">Cancel</Button>
-        </DialogClose>
-        <Button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save price'}
-        </Button>
-      </div>
+      <FormError error={save.error} />
+      <DialogFooter label="Save price" pendingLabel="Saving…" pending={save.isPending} />
     </form>
   );
 }

@@ -1,13 +1,12 @@
 import type { PaymasterSummary } from '@crewship/contracts';
 import { Link } from 'react-router';
+import { BarChart, type ChartDatum } from '../../components/charts/bar-chart';
+import { ColumnChart } from '../../components/charts/column-chart';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
 import { EmptyState } from '../../components/ui/feedback';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
 import { formatNumber, formatUsd } from '../../lib/format';
-import { BarChart, type ChartDatum } from './bar-chart';
-import { dayRange, formatTick } from './chart-scale';
-import { ColumnChart } from './column-chart';
-import { formatDay, GROUPING_LABELS, type Measure, WINDOW_LABELS } from './cost-labels';
+import { dayRange, formatDay, formatTick, GROUPING_LABELS, type Measure, WINDOW_LABELS } from './cost-labels';
 
 type Group = PaymasterSummary['groups'][number];
 

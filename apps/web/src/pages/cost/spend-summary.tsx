@@ -10,6 +10,7 @@ import { ErrorNotice, Spinner } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
 import { Select } from '../../components/ui/input';
 import { useApi } from '../../lib/session';
+import { useSetSearchParam } from '../../lib/use-set-search-param';
 import { GROUPING_LABELS, type Grouping, type Measure, WINDOW_LABELS } from './cost-labels';
 import { SpendBreakdown } from './spend-breakdown';
 import { SpendTotals } from './spend-totals';
@@ -20,7 +21,8 @@ const pick = <T extends string>(value: string | null, allowed: readonly T[], fal
 /** What the current day, week or month cost, with totals, a chart and the same numbers as a table. */
 export function SpendSummary() {
   const api = useApi();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const update = useSetSearchParam();
   const budgetWindow = pick<BudgetWindow>(params.get('window'), BUDGET_WINDOWS, 'month');
   const by = pick<Grouping>(params.get('by'), PAYMASTER_GROUPINGS, 'agent');
   const chosenMeasure = params.get('measure') as Measure | null;
@@ -29,15 +31,6 @@ export function SpendSummary() {
     queryFn: () => api.paymaster.summary({ by, window: budgetWindow }),
     placeholderData: keepPreviousData,
   });
-  const update = (key: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        next.set(key, value);
-        return next;
-      },
-      { replace: true },
-    );
   const measure: Measure =
     chosenMeasure === 'cost' || chosenMeasure === 'tokens' ? chosenMeasure : defaultMeasure(summary.data);
 

@@ -6,16 +6,19 @@ import {
 } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input, Select } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
 import { useApi } from '../../lib/session';
 import { parsePriority, TYPE_LABELS } from './credential-labels';
+import { PriorityField } from './priority-field';
+import { useSecretInput } from './use-secret-input';
 
 const EMPTY = {
   name: '',
@@ -35,8 +38,7 @@ export function AddCredentialDialog() {
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState(EMPTY);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const formRef = useRef<HTMLFormElement>(null);
-  const valueInput = () => formRef.current?.elements.namedItem('value') as HTMLInputElement | null;
+  const secret = useSecretInput();
   const create = useMutation({
     gcTime: 0,
     mutationFn: () =>
@@ -45,7 +47,7 @@ export function AddCredentialDialog() {
         provider: form.provider,
         type: form.type,
         priority: parsePriority(form.priority) ?? 0,
-        value: valueInput()?.value ?? '',
+        value: secret.read(),
       }),
     onSuccess: async (credential) => {
       await queryClient.invalidateQueries({ queryKey: ['credentials'] });
@@ -58,15 +60,14 @@ export function AddCredentialDialog() {
     if (!next) {
       setForm(EMPTY);
       setLocal({});
-      const input = valueInput();
-      if (input) input.value = '';
+      secret.clear();
       create.reset();
     }
   }
   const submit = () => {
     const problems: Record<string, string> = {};
     if (!form.name.trim()) problems.name = 'Give the credential a name.';
-    if (!valueInput()?.value.trim()) problems.value = 'Paste the secret value.';
+    if (!secret.read().trim()) problems.value = 'Paste the secret value.';
     if (parsePriority(form.priority) === null) problems.priority = 'A whole number from -1000 to 1000.';
     setLocal(problems);
     if (Object.keys(problems).length === 0) create.mutate();
@@ -87,7 +88,7 @@ export function AddCredentialDialog() {
         description="The value is encrypted at rest and never shown again; only its last 4 characters are."
       >
         <form
-          ref={formRef}
+          ref={secret.formRef}
           className="grid gap-4"
           noValidate
           onSubmit={(event) => {
@@ -121,32 +122,13 @@ export function AddCredentialDialog() {
           <Field label="Value" error={errors.value} hint="Pasted whitespace around it is trimmed.">
             <Input name="value" type="password" autoComplete="off" spellCheck={false} required />
           </Field>
-          <Field
-            label="Priority"
+          <PriorityField
+            value={form.priority}
+            onChange={(priority) => setForm({ ...form, priority })}
             error={errors.priority}
-            hint="Higher is used first; equal priorities take turns."
-          >
-            <Input
-              type="number"
-              inputMode="numeric"
-              min={-1000}
-              max={1000}
-              step={1}
-              value={form.priority}
-              onChange={set('priority')}
-            />
-          </Field>
-          {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
-            <ErrorNotice error={create.error} />
-          ) : null}
-          <div className="flex flex-wrap justify-end gap-2">
-            <DialogClose asChild>
-              <Button variant="outline">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={create.isPending}>
-              {create.isPending ? 'Adding…' : 'Add credential'}
-            </Button>
-          </div>
+          />
+          <FormError error={create.error} />
+          <DialogFooter label="Add credential" pendingLabel="Adding…" pending={create.isPending} />
         </form>
       </DialogContent>
     </Dialog>

@@ -2,7 +2,8 @@ import type { Agent, Credential } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { EmptyState, ErrorNotice } from '../../components/ui/feedback';
 import { useToast } from '../../components/ui/toast';
 import { useApi } from '../../lib/session';
@@ -76,14 +77,13 @@ export function AssignCredentialDialog({ credential, agents }: { credential: Cre
           </fieldset>
         )}
         {save.error ? <ErrorNotice error={save.error} /> : null}
-        <div className="flex flex-wrap justify-end gap-2">
-          <DialogClose asChild>
-            <Button variant="outline">Cancel</Button>
-          </DialogClose>
-          <Button disabled={save.isPending || agents.length === 0} onClick={() => save.mutate()}>
-            {save.isPending ? 'Saving…' : 'Save assignments'}
-          </Button>
-        </div>
+        <DialogFooter
+          label="Save assignments"
+          pendingLabel="Saving…"
+          pending={save.isPending}
+          disabled={agents.length === 0}
+          onClick={() => save.mutate()}
+        />
       </DialogContent>
     </Dialog>
   );

@@ -1,6 +1,8 @@
 import type { Agent, Credential } from '@crewship/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { ConfirmDialog } from '../../components/ui/confirm-dialog';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/ui/feedback';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
 import { useToast } from '../../components/ui/toast';
@@ -8,7 +10,6 @@ import { formatRelative, formatTime } from '../../lib/format';
 import { useApi, useCan } from '../../lib/session';
 import { AddCredentialDialog } from './add-credential-dialog';
 import { AssignCredentialDialog } from './assign-credential-dialog';
-import { ConfirmDialog } from './confirm-dialog';
 import { TYPE_LABELS } from './credential-labels';
 import { EditCredentialDialog } from './edit-credential-dialog';
 import { RotateCredentialDialog } from './rotate-credential-dialog';
@@ -70,11 +71,15 @@ function CredentialRow(props: {
             <RotateCredentialDialog credential={credential} />
             <EditCredentialDialog credential={credential} />
             <ConfirmDialog
-              trigger="Delete"
-              triggerLabel={`Delete ${credential.name}`}
+              trigger={
+                <Button size="sm" variant="outline" aria-label={`Delete ${credential.name}`}>
+                  Delete
+                </Button>
+              }
               title={`Delete ${credential.name}?`}
               description="Agents using it fall back to their other credentials. This cannot be undone."
               confirmLabel="Delete credential"
+              pendingLabel="Working…"
               onConfirm={async () => {
                 await api.credentials.delete(credential.id);
                 await queryClient.invalidateQueries({ queryKey: ['credentials'] });

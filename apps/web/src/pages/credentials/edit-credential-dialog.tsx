@@ -2,14 +2,16 @@ import type { Credential } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
 import { useApi } from '../../lib/session';
 import { parsePriority } from './credential-labels';
+import { PriorityField } from './priority-field';
 
 /** Renames a credential or changes its priority. */
 export function EditCredentialDialog({ credential }: { credential: Credential }) {
@@ -77,32 +79,13 @@ export function EditCredentialDialog({ credential }: { credential: Credential })
           <Field label="Name" error={errors.name}>
             <Input value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} />
           </Field>
-          <Field
-            label="Priority"
+          <PriorityField
+            value={form.priority}
+            onChange={(priority) => setForm({ ...form, priority })}
             error={errors.priority}
-            hint="Higher is used first; equal priorities take turns."
-          >
-            <Input
-              type="number"
-              inputMode="numeric"
-              min={-1000}
-              max={1000}
-              step={1}
-              value={form.priority}
-              onChange={(event) => setForm({ ...form, priority: event.target.value })}
-            />
-          </Field>
-          {update.error && Object.keys(fieldErrors(update.error)).length === 0 ? (
-            <ErrorNotice error={update.error} />
-          ) : null}
-          <div className="flex flex-wrap justify-end gap-2">
-            <DialogClose asChild>
-              <Button variant="outline">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={update.isPending}>
-              {update.isPending ? 'Saving…' : 'Save changes'}
-            </Button>
-          </div>
+          />
+          <FormError error={update.error} />
+          <DialogFooter label="Save changes" pendingLabel="Saving…" pending={update.isPending} />
         </form>
       </DialogContent>
     </Dialog>

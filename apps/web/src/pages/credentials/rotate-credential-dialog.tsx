@@ -1,14 +1,16 @@
 import type { Credential } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { ErrorNotice } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
 import { Input } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
 import { useApi } from '../../lib/session';
+import { useSecretInput } from './use-secret-input';
 
 /** Replaces a credential's value; like the add dialog, the value lives only in the uncontrolled field. */
 export function RotateCredentialDialog({ credential }: { credential: Credential }) {
@@ -17,11 +19,10 @@ export function RotateCredentialDialog({ credential }: { credential: Credential 
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const [missing, setMissing] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  const valueInput = () => formRef.current?.elements.namedItem('value') as HTMLInputElement | null;
+  const secret = useSecretInput();
   const rotate = useMutation({
     gcTime: 0,
-    mutationFn: () => api.credentials.rotate(credential.id, valueInput()?.value ?? ''),
+    mutationFn: () => api.credentials.rotate(credential.id, secret.read()),
     onSuccess: async (updated) => {
       await queryClient.invalidateQueries({ queryKey: ['credentials'] });
       toast(`Credential ${updated.name} rotated`);
@@ -32,8 +33,7 @@ export function RotateCredentialDialog({ credential }: { credential: Credential 
     setOpen(next);
     if (!next) {
       setMissing(false);
-      const input = valueInput();
-      if (input) input.value = '';
+      secret.clear();
       rotate.reset();
     }
   }
@@ -50,12 +50,12 @@ export function RotateCredentialDialog({ credential }: { credential: Credential 
         description="The new value replaces the old one for every agent at once. It is never shown again."
       >
         <form
-          ref={formRef}
+          ref={secret.formRef}
           className="grid gap-4"
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            const empty = !valueInput()?.value.trim();
+            const empty = !secret.read().trim();
             setMissing(empty);
             if (!empty) rotate.mutate();
           }}
@@ -64,14 +64,7 @@ export function RotateCredentialDialog({ credential }: { credential: Credential 
             <Input name="value" type="password" autoComplete="off" spellCheck={false} required />
           </Field>
           {rotate.error && !fieldErrors(rotate.error).value ? <ErrorNotice error={rotate.error} /> : null}
-          <div className="flex flex-wrap justify-end gap-2">
-            <DialogClose asChild>
-              <Button variant="outline">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={rotate.isPending}>
-              {rotate.isPending ? 'Rotating…' : 'Rotate value'}
-            </Button>
-          </div>
+          <DialogFooter label="Rotate value" pendingLabel="Rotating…" pending={rotate.isPending} />
         </form>
       </DialogContent>
     </Dialog>

@@ -2,6 +2,7 @@ import type { ContainerStatusDto, Crew } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Loader2, Play, Square } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { Sparkline } from '../../components/charts/sparkline';
 import { StatusBadge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '../../components/ui/card';
@@ -10,7 +11,6 @@ import { useToast } from '../../components/ui/toast';
 import { formatBytes, formatNumber, formatRelative } from '../../lib/format';
 import { useApi, useCan } from '../../lib/session';
 import { containerStatusKey } from './container-status-key';
-import { Sparkline } from './sparkline';
 import { useContainerStats } from './use-container-stats';
 
 const PIDS_LIMIT = 200;

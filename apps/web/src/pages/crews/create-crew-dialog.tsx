@@ -3,17 +3,19 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { ErrorNotice } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input, Select } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
+import { formIssues } from '../../lib/form-issues';
 import { useApi } from '../../lib/session';
 import { CrewBasicsFields, crewBasicsRequest, EMPTY_CREW_BASICS } from './crew-basics-fields';
 import { limitIssues, NETWORK_MODE_LABELS } from './crew-limits';
 import { DomainListEditor } from './domain-list-editor';
-import { formIssues } from './form-issues';
 
 const EMPTY = {
   basics: EMPTY_CREW_BASICS,
@@ -118,18 +120,9 @@ export function CreateCrewDialog() {
             onChange={(allowed_domains) => setForm({ ...form, allowed_domains })}
             error={errors.allowed_domains}
           />
-          {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
-            <ErrorNotice error={create.error} />
-          ) : null}
-          {errors[''] ? <ErrorNotice error={errors['']} /> : null}
-          <div className="flex flex-wrap justify-end gap-2">
-            <DialogClose asChild>
-              <Button variant="outline">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={create.isPending}>
-              Create crew
-            </Button>
-          </div>
+          <FormError error={create.error} />
+          {issues[''] ? <ErrorNotice error={issues['']} /> : null}
+          <DialogFooter label="Create crew" pending={create.isPending} />
         </form>
       </DialogContent>
     </Dialog>

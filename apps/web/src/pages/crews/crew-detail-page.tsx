@@ -2,10 +2,10 @@ import type { Crew } from '@crewship/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '../../components/ui/button';
+import { ConfirmDialog } from '../../components/ui/confirm-dialog';
 import { ErrorNotice, PageHeader, Spinner } from '../../components/ui/feedback';
 import { useToast } from '../../components/ui/toast';
 import { useApi, useCan } from '../../lib/session';
-import { ConfirmDialog } from './confirm-dialog';
 import { ContainerCard } from './container-card';
 import { CrewAgentsCard } from './crew-agents-card';
 import { CrewSettingsCard } from './crew-settings-card';
@@ -51,8 +51,9 @@ export function CrewDetailPage() {
         actions={
           canDelete ? (
             <ConfirmDialog
-              action="Delete crew"
+              trigger={<Button variant="destructive">Delete crew</Button>}
               title={`Delete ${data.name}?`}
+              confirmLabel="Delete crew"
               onConfirm={() => api.crews.delete(data.id)}
               onDone={() => {
                 queryClient.setQueryData<Crew[]>(['crews'], (list) =>

@@ -1,16 +1,18 @@
 import { type Crew, updateCrewRequestSchema } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { DetailList } from '../../components/ui/detail-list';
+import { FormActions } from '../../components/ui/form-actions';
+import { FormError } from '../../components/ui/form-error';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
+import { changedFields } from '../../lib/changed-fields';
+import { formIssues } from '../../lib/form-issues';
 import { formatBytes, formatTime } from '../../lib/format';
 import { useApi, useCan } from '../../lib/session';
 import { type CrewBasics, CrewBasicsFields, crewBasicsRequest } from './crew-basics-fields';
 import { limitIssues } from './crew-limits';
-import { formIssues } from './form-issues';
 
 function basicsOf(crew: Crew): CrewBasics {
   return {
@@ -23,22 +25,16 @@ function basicsOf(crew: Crew): CrewBasics {
 }
 
 function ReadOnlySettings({ crew }: { crew: Crew }) {
-  const rows: [string, string][] = [
-    ['Description', crew.description || '—'],
-    ['Runtime image', crew.runtime_image],
-    ['Memory', formatBytes(crew.memory_mb * 1024 * 1024)],
-    ['CPUs', String(crew.cpus)],
-    ['Created', formatTime(crew.created_at)],
-  ];
   return (
-    <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2">
-      {rows.map(([label, value]) => (
-        <div key={label} className="min-w-0">
-          <dt className="font-medium">{label}</dt>
-          <dd className="break-words text-muted-foreground">{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <DetailList
+      items={[
+        ['Description', crew.description || '—'],
+        ['Runtime image', crew.runtime_image],
+        ['Memory', formatBytes(crew.memory_mb * 1024 * 1024)],
+        ['CPUs', String(crew.cpus)],
+        ['Created', formatTime(crew.created_at)],
+      ]}
+    />
   );
 }
 
@@ -58,11 +54,7 @@ export function CrewSettingsCard({ crew }: { crew: Crew }) {
       toast('Crew saved');
     },
   });
-  const request = crewBasicsRequest(form);
-  const original = crewBasicsRequest(basicsOf(crew));
-  const changes = Object.fromEntries(
-    Object.entries(request).filter(([key, value]) => original[key as keyof typeof original] !== value),
-  );
+  const changes = changedFields(crewBasicsRequest(form), crewBasicsRequest(basicsOf(crew)));
   const dirty = Object.keys(changes).length > 0;
   const errors = { ...fieldErrors(save.error), ...issues };
   const submit = (event: FormEvent) => {
@@ -83,25 +75,16 @@ export function CrewSettingsCard({ crew }: { crew: Crew }) {
         {canEdit ? (
           <form className="grid grid-cols-1 gap-4" noValidate onSubmit={submit}>
             <CrewBasicsFields value={form} onChange={setForm} errors={errors} />
-            {save.error && Object.keys(fieldErrors(save.error)).length === 0 ? (
-              <ErrorNotice error={save.error} />
-            ) : null}
-            <div className="flex flex-wrap gap-2">
-              <Button type="submit" disabled={!dirty || save.isPending}>
-                Save crew
-              </Button>
-              {dirty ? (
-                <Button
-                  variant="ghost"
-                  onClick={() => {
-                    setForm(basicsOf(crew));
-                    setIssues({});
-                  }}
-                >
-                  Discard changes
-                </Button>
-              ) : null}
-            </div>
+            <FormError error={save.error} />
+            <FormActions
+              label="Save crew"
+              pending={save.isPending}
+              dirty={dirty}
+              onDiscard={() => {
+                setForm(basicsOf(crew));
+                setIssues({});
+              }}
+            />
           </form>
         ) : (
           <ReadOnlySettings crew={crew} />

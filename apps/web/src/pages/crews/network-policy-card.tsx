@@ -1,17 +1,17 @@
 import { type Crew, NETWORK_MODES, type NetworkMode, updateCrewRequestSchema } from '@crewship/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
-import { ErrorNotice } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
+import { FormActions } from '../../components/ui/form-actions';
+import { FormError } from '../../components/ui/form-error';
 import { Select } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
+import { formIssues } from '../../lib/form-issues';
 import { useApi, useCan } from '../../lib/session';
 import { NETWORK_MODE_LABELS } from './crew-limits';
 import { DomainListEditor } from './domain-list-editor';
-import { formIssues } from './form-issues';
 
 function ReadOnlyPolicy({ crew }: { crew: Crew }) {
   return (
@@ -94,26 +94,17 @@ export function NetworkPolicyCard({ crew }: { crew: Crew }) {
               </Select>
             </Field>
             <DomainListEditor domains={domains} onChange={setDomains} error={errors.allowed_domains} />
-            {save.error && Object.keys(fieldErrors(save.error)).length === 0 ? (
-              <ErrorNotice error={save.error} />
-            ) : null}
-            <div className="flex flex-wrap gap-2">
-              <Button type="submit" disabled={!dirty || save.isPending}>
-                Save network policy
-              </Button>
-              {dirty ? (
-                <Button
-                  variant="ghost"
-                  onClick={() => {
-                    setMode(crew.network_mode);
-                    setDomains(crew.allowed_domains);
-                    setIssues({});
-                  }}
-                >
-                  Discard changes
-                </Button>
-              ) : null}
-            </div>
+            <FormError error={save.error} />
+            <FormActions
+              label="Save network policy"
+              pending={save.isPending}
+              dirty={dirty}
+              onDiscard={() => {
+                setMode(crew.network_mode);
+                setDomains(crew.allowed_domains);
+                setIssues({});
+              }}
+            />
           </form>
         ) : (
           <ReadOnlyPolicy crew={crew} />

@@ -12,8 +12,8 @@ import { useToast } from '../../components/ui/toast';
 import { errorMessage, fieldErrors } from '../../lib/api';
 import { formatRelative, formatTime } from '../../lib/format';
 import { useApi, useCan } from '../../lib/session';
-import { shortId } from '../journal/short-id';
-import { useNames } from '../journal/use-names';
+import { shortId } from '../../lib/short-id';
+import { useNames } from '../../lib/use-names';
 
 const OUTCOMES: Record<string, string> = {
   approved: 'Approved',

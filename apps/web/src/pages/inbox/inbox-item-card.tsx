@@ -10,8 +10,8 @@ import { errorMessage } from '../../lib/api';
 import { cn } from '../../lib/cn';
 import { formatRelative, formatTime } from '../../lib/format';
 import { useApi } from '../../lib/session';
-import { shortId } from '../journal/short-id';
-import { useNames } from '../journal/use-names';
+import { shortId } from '../../lib/short-id';
+import { useNames } from '../../lib/use-names';
 import { ApprovalPanel } from './approval-panel';
 
 const KINDS: Record<InboxItem['kind'], { label: string; variant: BadgeVariant }> = {

@@ -1,7 +1,7 @@
 import type { InboxStatus } from '@crewship/contracts';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button } from '../../components/ui/button';
 import { EmptyState, ErrorNotice, Spinner } from '../../components/ui/feedback';
+import { LoadMoreButton } from '../../components/ui/load-more-button';
 import { useApi } from '../../lib/session';
 import { InboxItemCard } from './inbox-item-card';
 
@@ -48,15 +48,7 @@ export function InboxList({ status }: { status: InboxStatus | undefined }) {
       </ul>
       {items.isError ? <ErrorNotice error={items.error} /> : null}
       {items.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button
-            variant="outline"
-            disabled={items.isFetchingNextPage}
-            onClick={() => void items.fetchNextPage()}
-          >
-            {items.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </Button>
-        </div>
+        <LoadMoreButton loading={items.isFetchingNextPage} onClick={() => void items.fetchNextPage()} />
       ) : null}
     </div>
   );

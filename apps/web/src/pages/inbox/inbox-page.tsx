@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/ui/feedback';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../components/ui/tabs';
 import { useApi } from '../../lib/session';
+import { useSetSearchParam } from '../../lib/use-set-search-param';
 import { InboxList } from './inbox-list';
 
 const FILTERS = [
@@ -16,7 +17,8 @@ const FILTERS = [
 /** Approvals to decide, failed runs and budget warnings for the caller, with a filter kept in the URL. */
 export function InboxPage() {
   const api = useApi();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const setParam = useSetSearchParam();
   const current = FILTERS.find((filter) => filter.value === params.get('status')) ?? FILTERS[0];
   const count = useQuery({ queryKey: ['inbox', 'count'], queryFn: () => api.inbox.count() });
   const unread = count.data?.unread ?? 0;
@@ -32,17 +34,7 @@ export function InboxPage() {
       />
       <Tabs
         value={current.value}
-        onValueChange={(value) =>
-          setParams(
-            (previous) => {
-              const next = new URLSearchParams(previous);
-              if (value === 'all') next.delete('status');
-              else next.set('status', value);
-              return next;
-            },
-            { replace: true },
-          )
-        }
+        onValueChange={(value) => setParam('status', value === 'all' ? null : value)}
       >
         <TabsList aria-label="Show">
           {FILTERS.map((filter) => (

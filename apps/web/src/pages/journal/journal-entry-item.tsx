@@ -5,9 +5,9 @@ import { Link } from 'react-router';
 import { Badge, type BadgeVariant } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { formatTime } from '../../lib/format';
+import { shortId } from '../../lib/short-id';
+import type { Names } from '../../lib/use-names';
 import { matchSnippet } from './match-snippet';
-import { shortId } from './short-id';
-import type { Names } from './use-names';
 
 const SEVERITY_VARIANTS: Record<JournalEntryDto['severity'], BadgeVariant> = {
   debug: 'outline',

@@ -5,7 +5,7 @@ import { Button } from '../../components/ui/button';
 import { Field } from '../../components/ui/field';
 import { Input, Select } from '../../components/ui/input';
 import { useApi } from '../../lib/session';
-import { shortId } from './short-id';
+import { shortId } from '../../lib/short-id';
 import type { JournalFilters } from './use-journal-filters';
 
 const TYPE_OPTIONS = [

@@ -1,6 +1,7 @@
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/ui/feedback';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../components/ui/tabs';
+import { useSetSearchParam } from '../../lib/use-set-search-param';
 import { JournalFiltersForm } from './journal-filters-form';
 import { RunsTab } from './runs-tab';
 import { STATS_WINDOWS, StatsTab, type StatsWindow } from './stats-tab';
@@ -13,21 +14,12 @@ type Tab = (typeof TABS)[number];
 
 /** The audit journal: a searchable live timeline, the runs it records and their statistics. */
 export function JournalPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const setParam = useSetSearchParam();
   const { filters, setFilters } = useJournalFilters();
   const tab: Tab = TABS.find((candidate) => candidate === params.get('tab')) ?? 'timeline';
   const period =
     (Object.keys(STATS_WINDOWS) as StatsWindow[]).find((key) => key === params.get('window')) ?? '7d';
-  const setParam = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value === null) next.delete(name);
-        else next.set(name, value);
-        return next;
-      },
-      { replace: true },
-    );
 
   return (
     <>

@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Button } from '../../components/ui/button';
 import { EmptyState, ErrorNotice, Spinner } from '../../components/ui/feedback';
+import { LoadMoreButton } from '../../components/ui/load-more-button';
 import { useApi } from '../../lib/session';
+import { useNames } from '../../lib/use-names';
 import { RunsTable } from './runs-table';
 import type { JournalFilters } from './use-journal-filters';
 import { useJournalPages } from './use-journal-pages';
 import { useLiveRuns } from './use-live-runs';
-import { useNames } from './use-names';
 
 const STEP = 50;
 const MAX_RUNS = 500;
@@ -40,11 +40,7 @@ function LatestRuns({ filters }: { filters: JournalFilters }) {
     <div className="grid gap-3">
       <RunsTable rows={rows} names={names} caption="Latest runs, newest first" />
       {runs.data.length >= limit && limit < MAX_RUNS ? (
-        <div className="flex justify-center">
-          <Button variant="outline" disabled={runs.isFetching} onClick={() => setLimit(limit + STEP)}>
-            {runs.isFetching ? 'Loading…' : 'Load more'}
-          </Button>
-        </div>
+        <LoadMoreButton loading={runs.isFetching} onClick={() => setLimit(limit + STEP)} />
       ) : null}
     </div>
   );
@@ -89,15 +85,11 @@ function MatchingRuns({ filters }: { filters: JournalFilters }) {
         />
       )}
       {pages.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button
-            variant="outline"
-            disabled={pages.isFetchingNextPage}
-            onClick={() => void pages.fetchNextPage()}
-          >
-            {pages.isFetchingNextPage ? 'Loading…' : 'Search older entries'}
-          </Button>
-        </div>
+        <LoadMoreButton
+          label="Search older entries"
+          loading={pages.isFetchingNextPage}
+          onClick={() => void pages.fetchNextPage()}
+        />
       ) : null}
     </div>
   );

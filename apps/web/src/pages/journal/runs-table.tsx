@@ -3,8 +3,8 @@ import { Link } from 'react-router';
 import { StatusBadge } from '../../components/ui/badge';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
 import { formatDuration, formatRelative, formatTime, formatUsd } from '../../lib/format';
-import { shortId } from './short-id';
-import type { Names } from './use-names';
+import { shortId } from '../../lib/short-id';
+import type { Names } from '../../lib/use-names';
 
 /** A compact table of runs; a row is a run id known only from the journal when `run` is missing. */
 export function RunsTable(props: {

@@ -1,12 +1,12 @@
 import { RUN_STATUSES } from '@crewship/contracts';
 import { useQueries, useQuery } from '@tanstack/react-query';
+import { type Bar, BarList } from '../../components/charts/bar-list';
 import { Card, CardContent, CardHeader, CardTitle } from '../../components/ui/card';
 import { ErrorNotice, Spinner } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
 import { Select } from '../../components/ui/input';
 import { formatDuration, formatNumber, formatUsd } from '../../lib/format';
 import { useApi } from '../../lib/session';
-import { type Bar, BarChart } from './bar-chart';
 import { useLiveRuns } from './use-live-runs';
 
 export const STATS_WINDOWS = {
@@ -123,7 +123,7 @@ export function StatsTab(props: { period: StatsWindow; onPeriodChange: (period: 
           <div className="grid gap-3 lg:grid-cols-3">
             <Card>
               <CardContent className="pt-4">
-                <BarChart
+                <BarList
                   title="Runs by status"
                   bars={total > 0 ? statusBars : []}
                   empty="No runs in this period."
@@ -135,7 +135,7 @@ export function StatsTab(props: { period: StatsWindow; onPeriodChange: (period: 
                 {agentsLoading ? (
                   <Spinner label="Loading runs by agent" />
                 ) : (
-                  <BarChart title="Runs by agent" bars={runsByAgent} empty="No agent ran in this period." />
+                  <BarList title="Runs by agent" bars={runsByAgent} empty="No agent ran in this period." />
                 )}
               </CardContent>
             </Card>
@@ -144,7 +144,7 @@ export function StatsTab(props: { period: StatsWindow; onPeriodChange: (period: 
                 {agentsLoading ? (
                   <Spinner label="Loading cost by agent" />
                 ) : (
-                  <BarChart
+                  <BarList
                     title="Cost by agent"
                     bars={costByAgent}
                     empty="No cost recorded in this period."

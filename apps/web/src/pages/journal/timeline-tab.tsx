@@ -2,12 +2,13 @@ import type { JournalEntryDto } from '@crewship/contracts';
 import { useCallback, useMemo, useState } from 'react';
 import { Button } from '../../components/ui/button';
 import { EmptyState, ErrorNotice, Spinner } from '../../components/ui/feedback';
+import { LoadMoreButton } from '../../components/ui/load-more-button';
+import { useNames } from '../../lib/use-names';
 import { JournalEntryItem } from './journal-entry-item';
 import { LiveIndicator } from './live-indicator';
 import { type JournalFilters, matchesFilters } from './use-journal-filters';
 import { useJournalPages } from './use-journal-pages';
 import { useJournalTail } from './use-journal-tail';
-import { useNames } from './use-names';
 
 const MAX_LIVE = 500;
 
@@ -97,15 +98,7 @@ export function TimelineTab(props: { filters: JournalFilters; onFilterRun: (runI
         </ol>
       )}
       {pages.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button
-            variant="outline"
-            disabled={pages.isFetchingNextPage}
-            onClick={() => void pages.fetchNextPage()}
-          >
-            {pages.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </Button>
-        </div>
+        <LoadMoreButton loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()} />
       ) : null}
       {pages.isError ? <ErrorNotice error={pages.error} /> : null}
     </section>

@@ -3,9 +3,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { UserPlus } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input, Select } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
@@ -134,10 +135,12 @@ export function AddMemberDialog({ actorRole }: { actorRole: Role }) {
               </Field>
             </>
           ) : null}
-          {current.error && !notFound && Object.keys(fieldErrors(current.error)).length === 0 ? (
-            <ErrorNotice error={current.error} />
-          ) : null}
-          <div className="flex flex-wrap items-center justify-end gap-2">
+          {notFound ? null : <FormError error={current.error} />}
+          <DialogFooter
+            label={creating ? 'Create user' : 'Add member'}
+            pendingLabel="Saving…"
+            pending={current.isPending}
+          >
             <Button
               variant="link"
               className="mr-auto px-0"
@@ -149,13 +152,7 @@ export function AddMemberDialog({ actorRole }: { actorRole: Role }) {
             >
               {creating ? 'Add an existing user instead' : 'New to Crewship? Create user'}
             </Button>
-            <DialogClose asChild>
-              <Button variant="outline">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={current.isPending}>
-              {current.isPending ? 'Saving…' : creating ? 'Create user' : 'Add member'}
-            </Button>
-          </div>
+          </DialogFooter>
         </form>
       </DialogContent>
     </Dialog>

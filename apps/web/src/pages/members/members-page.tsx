@@ -2,12 +2,13 @@ import { type Member, type Role, roleAtLeast } from '@crewship/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { ConfirmDialog } from '../../components/ui/confirm-dialog';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/ui/feedback';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
 import { useToast } from '../../components/ui/toast';
 import { formatTime } from '../../lib/format';
 import { useCan, useSession } from '../../lib/session';
-import { ConfirmDialog } from '../credentials/confirm-dialog';
 import { AddMemberDialog } from './add-member-dialog';
 import { roleLabel } from './assignable-roles';
 import { MemberRoleSelect } from './member-role-select';
@@ -51,8 +52,11 @@ function MemberRow(props: {
         <Td>
           {manageable ? (
             <ConfirmDialog
-              trigger="Remove"
-              triggerLabel={`Remove ${member.email}`}
+              trigger={
+                <Button size="sm" variant="outline" aria-label={`Remove ${member.email}`}>
+                  Remove
+                </Button>
+              }
               title={props.self ? 'Leave this workspace?' : `Remove ${member.email}?`}
               description={
                 props.self
@@ -60,6 +64,7 @@ function MemberRow(props: {
                   : 'They lose access to this workspace at once; their account stays.'
               }
               confirmLabel={props.self ? 'Leave workspace' : 'Remove member'}
+              pendingLabel="Working…"
               onConfirm={async () => {
                 await api.members.remove(member.user_id);
                 toast(`${member.email} removed`);

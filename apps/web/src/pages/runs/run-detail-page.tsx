@@ -8,11 +8,11 @@ import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/u
 import { formatDuration, formatNumber, formatTime, formatUsd } from '../../lib/format';
 import { useChannel } from '../../lib/realtime';
 import { useApi, useSession } from '../../lib/session';
+import { useDirectory } from '../../lib/use-directory';
 import { ApprovalNotice } from './approval-notice';
 import { CancelRunButton } from './cancel-run-button';
 import { RunTimeline } from './run-timeline';
 import { timelineFromJournal } from './timeline-state';
-import { useDirectory } from './use-directory';
 
 const POLL_MS = 2000;
 const JOURNAL_LIMIT = 1000;
@@ -99,8 +99,8 @@ export function RunDetailPage() {
     );
   }
   const data = run.data;
-  const agent = data.agent_id ? directory.agents.get(data.agent_id) : undefined;
-  const crew = data.crew_id ? directory.crews.get(data.crew_id) : undefined;
+  const agent = directory.agent(data.agent_id);
+  const crew = directory.crew(data.crew_id);
   const model = timeline.model ?? modelOf(entries) ?? agent?.model ?? null;
   const usage = data.usage ?? timeline.usage;
   const chatLink =

@@ -3,16 +3,16 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { StatusBadge } from '../../components/ui/badge';
-import { Button } from '../../components/ui/button';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
 import { Select } from '../../components/ui/input';
+import { LoadMoreButton } from '../../components/ui/load-more-button';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
 import { formatDuration, formatRelative, formatTime, formatUsd } from '../../lib/format';
-import { useChannel } from '../../lib/realtime';
-import { useApi, useSession } from '../../lib/session';
+import { useApi } from '../../lib/session';
+import { useDirectory } from '../../lib/use-directory';
+import { useRunStatusChanges } from '../../lib/use-run-status-changes';
 import { formatTokens } from './run-facts';
-import { useDirectory } from './use-directory';
 
 const PAGE = 50;
 const MAX_LIMIT = 500;
@@ -23,7 +23,6 @@ const isStatus = (value: string | null): value is RunStatus =>
 /** Runs newest first, filtered by status and agent; refreshed live when a run changes status. */
 export function RunsPage() {
   const api = useApi();
-  const { workspace } = useSession();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const [limit, setLimit] = useState(PAGE);
@@ -36,14 +35,7 @@ export function RunsPage() {
     queryFn: () => api.runs.list({ status, agent, limit }),
     placeholderData: keepPreviousData,
   });
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['runs', 'list'] });
-  useChannel(
-    `workspace:${workspace.id}`,
-    (event) => {
-      if (event.type === 'run.status') refresh();
-    },
-    refresh,
-  );
+  useRunStatusChanges(() => void queryClient.invalidateQueries({ queryKey: ['runs', 'list'] }));
   const setFilter = (key: 'status' | 'agent', value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -69,7 +61,7 @@ export function RunsPage() {
         <Field label="Agent">
           <Select value={agent ?? ''} onChange={(event) => setFilter('agent', event.target.value)}>
             <option value="">All agents</option>
-            {directory.agentList.map((candidate) => (
+            {directory.agents.map((candidate) => (
               <option key={candidate.id} value={candidate.id}>
                 {candidate.name} ({candidate.crew_slug})
               </option>
@@ -107,7 +99,7 @@ export function RunsPage() {
           </THead>
           <TBody>
             {items.map((run) => {
-              const owner = run.agent_id ? directory.agents.get(run.agent_id) : undefined;
+              const owner = directory.agent(run.agent_id);
               return (
                 <Tr key={run.id}>
                   <Td className="min-w-40 max-w-64">
@@ -166,15 +158,11 @@ export function RunsPage() {
         </Table>
       ) : null}
       {items.length >= limit && limit < MAX_LIMIT ? (
-        <div className="mt-4 flex justify-center">
-          <Button
-            variant="outline"
-            onClick={() => setLimit(Math.min(limit + PAGE, MAX_LIMIT))}
-            disabled={runs.isFetching}
-          >
-            {runs.isFetching ? 'Loading…' : 'Load more'}
-          </Button>
-        </div>
+        <LoadMoreButton
+          className="mt-4"
+          loading={runs.isFetching}
+          onClick={() => setLimit(Math.min(limit + PAGE, MAX_LIMIT))}
+        />
       ) : null}
     </>
   );

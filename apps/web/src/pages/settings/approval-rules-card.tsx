@@ -1,14 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge } from '../../components/ui/badge';
-import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
 import { ErrorNotice, Spinner } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
 import { Textarea } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { useApi, useCan } from '../../lib/session';
-import { IssueList } from './issue-list';
+import { RulesEditor } from './rules-editor';
 
 const HINT =
   'A JSON list of rules, first match wins. Each has name, on (run_start | tool_use), mode (none | async | sync) and optional tool, input, host, agent, crew globs, cost_over_usd and timeout_seconds.';
@@ -27,59 +25,21 @@ function parseRules(text: string): { rules: unknown[] } | string {
   return 'Expected a JSON list of rules: [ { "name": …, "on": …, "mode": … } ]';
 }
 
-function RulesEditor({ initial }: { initial: string }) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const toast = useToast();
-  const [text, setText] = useState(initial);
-  const [local, setLocal] = useState<string | undefined>();
-  const save = useMutation({
-    mutationFn: (body: { rules: unknown[] }) =>
-      api.approvals.setRules(body as Parameters<typeof api.approvals.setRules>[0]),
-    onSuccess: async (saved) => {
-      toast(`Approval rules saved (${saved.rules.length})`);
-      await queryClient.invalidateQueries({ queryKey: ['approvals', 'rules'] });
-    },
-  });
-  return (
-    <form
-      className="grid gap-3"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        const parsed = parseRules(text);
-        setLocal(typeof parsed === 'string' ? parsed : undefined);
-        if (typeof parsed !== 'string') save.mutate(parsed);
-      }}
-    >
-      <Field label="Approval rules (JSON)" hint={HINT} error={local}>
-        <Textarea
-          rows={14}
-          spellCheck={false}
-          className="font-mono text-xs"
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-        />
-      </Field>
-      {save.error ? <IssueList error={save.error} /> : null}
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit" disabled={save.isPending || text === initial}>
-          {save.isPending ? 'Saving…' : 'Save approval rules'}
-        </Button>
-        <Button variant="outline" disabled={text === initial} onClick={() => setText(initial)}>
-          Discard changes
-        </Button>
-      </div>
-    </form>
-  );
-}
-
 /** The workspace's approval rules: Admins edit them, everyone else reads them. */
 export function ApprovalRulesCard() {
   const api = useApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
   const admin = useCan('ADMIN');
   const rules = useQuery({ queryKey: ['approvals', 'rules'], queryFn: () => api.approvals.rules() });
   const text = rules.data ? JSON.stringify(rules.data.rules, null, 2) : '';
+  const save = async (edited: string) => {
+    const body = parseRules(edited);
+    if (typeof body === 'string') throw new Error(body);
+    const saved = await api.approvals.setRules(body as Parameters<typeof api.approvals.setRules>[0]);
+    toast(`Approval rules saved (${saved.rules.length})`);
+    await queryClient.invalidateQueries({ queryKey: ['approvals', 'rules'] });
+  };
   return (
     <Card>
       <CardHeader>
@@ -98,7 +58,21 @@ export function ApprovalRulesCard() {
       <CardContent>
         {rules.isPending ? <Spinner /> : null}
         {rules.error ? <ErrorNotice error={rules.error} /> : null}
-        {rules.data && admin ? <RulesEditor key={text} initial={text} /> : null}
+        {rules.data && admin ? (
+          <RulesEditor
+            key={text}
+            label="Approval rules (JSON)"
+            hint={HINT}
+            initial={text}
+            rows={14}
+            saveLabel="Save approval rules"
+            check={(edited) => {
+              const body = parseRules(edited);
+              return typeof body === 'string' ? body : undefined;
+            }}
+            onSave={save}
+          />
+        ) : null}
         {rules.data && !admin ? (
           <Field label="Approval rules (JSON)" hint="Only Admins can change them.">
             <Textarea readOnly rows={12} spellCheck={false} className="font-mono text-xs" value={text} />

@@ -2,9 +2,10 @@ import { SLUG_PATTERN } from '@crewship/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from '../../components/ui/dialog';
-import { ErrorNotice } from '../../components/ui/feedback';
+import { Dialog, DialogContent, DialogTrigger } from '../../components/ui/dialog';
+import { DialogFooter } from '../../components/ui/dialog-footer';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
@@ -75,17 +76,8 @@ export function CreateWorkspaceDialog() {
               onChange={(event) => setForm({ ...form, slug: event.target.value })}
             />
           </Field>
-          {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
-            <ErrorNotice error={create.error} />
-          ) : null}
-          <div className="flex flex-wrap justify-end gap-2">
-            <DialogClose asChild>
-              <Button variant="outline">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={create.isPending}>
-              {create.isPending ? 'Creating…' : 'Create workspace'}
-            </Button>
-          </div>
+          <FormError error={create.error} />
+          <DialogFooter label="Create workspace" pendingLabel="Creating…" pending={create.isPending} />
         </form>
       </DialogContent>
     </Dialog>

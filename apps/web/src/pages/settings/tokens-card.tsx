@@ -4,15 +4,16 @@ import { useState } from 'react';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
+import { ConfirmDialog } from '../../components/ui/confirm-dialog';
 import { EmptyState, ErrorNotice, Spinner } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
+import { FormError } from '../../components/ui/form-error';
 import { Input } from '../../components/ui/input';
 import { Table, TBody, Td, THead, Th, Tr } from '../../components/ui/table';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
 import { formatRelative, formatTime } from '../../lib/format';
 import { useApi } from '../../lib/session';
-import { ConfirmDialog } from '../credentials/confirm-dialog';
 import { CreatedTokenNotice } from './created-token-notice';
 
 function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => void }) {
@@ -74,9 +75,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
       <Button type="submit" className="sm:mt-6" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create token'}
       </Button>
-      {create.error && Object.keys(fieldErrors(create.error)).length === 0 ? (
-        <ErrorNotice error={create.error} className="sm:col-span-3" />
-      ) : null}
+      <FormError error={create.error} className="sm:col-span-3" />
     </form>
   );
 }
@@ -145,11 +144,15 @@ export function TokensCard() {
                   <Td>
                     {token.current ? null : (
                       <ConfirmDialog
-                        trigger="Revoke"
-                        triggerLabel={`Revoke ${token.name}`}
+                        trigger={
+                          <Button size="sm" variant="outline" aria-label={`Revoke ${token.name}`}>
+                            Revoke
+                          </Button>
+                        }
                         title={`Revoke ${token.name}?`}
                         description="Anything using this token is signed out at once."
                         confirmLabel="Revoke token"
+                        pendingLabel="Working…"
                         onConfirm={async () => {
                           await api.tokens.revoke(token.id);
                           toast(`Token ${token.name} revoked`);

@@ -1,10 +1,10 @@
 import { SLUG_PATTERN } from '@crewship/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button } from '../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../components/ui/card';
-import { ErrorNotice } from '../../components/ui/feedback';
 import { Field } from '../../components/ui/field';
+import { FormActions } from '../../components/ui/form-actions';
+import { FormError } from '../../components/ui/form-error';
 import { Input } from '../../components/ui/input';
 import { useToast } from '../../components/ui/toast';
 import { fieldErrors } from '../../lib/api';
@@ -63,14 +63,13 @@ function RenameWorkspaceForm() {
           />
         </Field>
       </div>
-      {save.error && Object.keys(fieldErrors(save.error)).length === 0 ? (
-        <ErrorNotice error={save.error} />
-      ) : null}
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit" disabled={save.isPending || unchanged}>
-          {save.isPending ? 'Saving…' : 'Save workspace'}
-        </Button>
-      </div>
+      <FormError error={save.error} />
+      <FormActions
+        label="Save workspace"
+        pendingLabel="Saving…"
+        pending={save.isPending}
+        dirty={!unchanged}
+      />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useApi, useSession } from '../../lib/session';
+import { useApi, useSession } from './session';
 
 export interface Names {
   /** `user:<id>` → the member's name or email ("you" for the caller), `agent:<slug>` → `agent <slug>`. */

@@ -13,7 +13,7 @@ export interface Bar {
  * Horizontal bars scaled to the largest value. Labels and values are text (read by screen readers and
  * crisp at any width); the bars themselves are decoration.
  */
-export function BarChart(props: { title: string; bars: Bar[]; empty?: string }) {
+export function BarList(props: { title: string; bars: Bar[]; empty?: string }) {
   const max = Math.max(0, ...props.bars.map((bar) => bar.value));
   return (
     <figure className="grid gap-3">

@@ -25,23 +25,3 @@ export function labelStride(count: number, width: number, minSpacing: number): n
   if (count <= 0 || width <= 0) return 1;
   return Math.max(1, Math.ceil((count * minSpacing) / width));
 }
-
-/** Every UTC day (`YYYY-MM-DD`) from the day of `start` to the day of `end`, both included. */
-export function dayRange(start: string | Date, end: string | Date): string[] {
-  const first = new Date(start);
-  const last = new Date(end);
-  const cursor = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate());
-  const stop = Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), last.getUTCDate());
-  const days: string[] = [];
-  for (let day = cursor; day <= stop && days.length < 400; day += 86_400_000) {
-    days.push(new Date(day).toISOString().slice(0, 10));
-  }
-  return days;
-}
-
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
-
-/** Short axis label: `$0.25`, `$1.5K`, `12K` tokens. */
-export function formatTick(value: number, measure: 'cost' | 'tokens'): string {
-  return measure === 'cost' ? `$${compact.format(value)}` : compact.format(value);
-}
