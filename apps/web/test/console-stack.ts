@@ -9,6 +9,7 @@ import {
   type FakeReply,
   type RecordedRequest,
 } from '@crewship/testkit';
+import { request } from '../../server/test/harness.js';
 
 /** The phrase that makes the fake model call a tool the console's approval rule holds. */
 export const APPROVAL_PHRASE = 'approve-me';
@@ -96,17 +97,11 @@ export async function apiCall<T = Record<string, unknown>>(
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
+  const response = await request(url, method, path, { token, ...(body === undefined ? {} : { body }) });
+  if (response.status < 200 || response.status >= 300) {
+    throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
+  }
+  return (response.json ?? {}) as T;
 }
 
 export async function tokenFor(url: string, email: string, password: string): Promise<string> {

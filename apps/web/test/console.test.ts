@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dockerTestsRun } from '../../server/test/harness.js';
+import { dockerTestsRun, request } from '../../server/test/harness.js';
 import {
   APPROVAL_PHRASE,
   apiCall,
@@ -280,14 +280,13 @@ describe.skipIf(!browserTests)('the web console in Chromium against a real serve
     await context.close();
 
     const viewerToken = await tokenFor(stack.url, VIEWER.email, VIEWER.password);
-    const refused = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${stack.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.status;
-    };
+    const refused = async (method: string, path: string, body?: unknown) =>
+      (
+        await request(stack.url, method, path, {
+          token: viewerToken,
+          ...(body === undefined ? {} : { body }),
+        })
+      ).status;
     expect(await refused('POST', '/api/v1/crews', { name: 'nope' })).toBe(403);
     expect(await refused('POST', `/api/v1/crews/${CREW}/container-stop`)).toBe(403);
     expect(await refused('PATCH', '/api/v1/agents/ada', { persona: 'x' })).toBe(403);

@@ -427,6 +427,11 @@ export const inboxPageSchema = z.object({
 });
 export const inboxCountSchema = z.object({ unread: z.number().int().nonnegative() });
 
+/** The `inbox.count` event on `user:<id>`: the unread count of one of the user's workspaces. */
+export const INBOX_COUNT_EVENT = 'inbox.count';
+export const inboxCountEventSchema = inboxCountSchema.extend({ workspace_id: idSchema });
+export type InboxCountEvent = z.infer<typeof inboxCountEventSchema>;
+
 export interface NewInboxItem {
   workspaceId: string;
   kind: InboxKind;

@@ -35,6 +35,7 @@ import type {
   ToolCallGate,
   WorkspaceContext,
 } from '@crewship/contracts';
+import { INBOX_COUNT_EVENT, type InboxCountEvent } from '@crewship/contracts';
 import type { CrewshipDatabase } from '@crewship/db';
 import { createInbox } from '@crewship/inbox';
 import { type SqliteJournal, toJournalEntryDto } from '@crewship/journal';
@@ -133,7 +134,8 @@ export function createGovernance(options: GovernanceOptions): Governance {
         const role = memberRole.get(workspaceId, userId)?.role;
         if (!role) continue;
         const { unread } = inbox.count({ workspaceId, userId, role });
-        options.hub.publish(`user:${userId}`, 'inbox.count', { workspace_id: workspaceId, unread });
+        const event: InboxCountEvent = { workspace_id: workspaceId, unread };
+        options.hub.publish(`user:${userId}`, INBOX_COUNT_EVENT, event);
       }
     },
   });

@@ -1,9 +1,7 @@
+import { INBOX_COUNT_EVENT, inboxCountEventSchema } from '@crewship/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import { useChannel } from './realtime';
 import { useApi, useSession } from './session';
-
-const countEventSchema = z.object({ workspace_id: z.string(), unread: z.number().int().nonnegative() });
 
 /** Unread inbox items in the current workspace: fetched once, then pushed on the user's channel. */
 export function useInboxUnread(): number {
@@ -14,8 +12,8 @@ export function useInboxUnread(): number {
   useChannel(
     `user:${me.user.id}`,
     (event) => {
-      if (event.type !== 'inbox.count') return;
-      const parsed = countEventSchema.safeParse(event.data);
+      if (event.type !== INBOX_COUNT_EVENT) return;
+      const parsed = inboxCountEventSchema.safeParse(event.data);
       if (!parsed.success || parsed.data.workspace_id !== workspace.id) return;
       queryClient.setQueryData(['inbox', 'count'], (previous: object | undefined) => ({
         ...previous,

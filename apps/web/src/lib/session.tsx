@@ -1,4 +1,4 @@
-import { type Me, type Role, roleAtLeast, type Workspace } from '@crewship/contracts';
+import { type Me, type Role, roleAtLeast } from '@crewship/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { type Api, createApi } from './api';
@@ -55,5 +55,5 @@ export function useApi(): Api {
 
 /** True when the caller's role in the current workspace is `minimum` or stronger (the server checks again). */
 export function useCan(minimum: Role): boolean {
-  return roleAtLeast(useSession().workspace.role as Workspace['role'], minimum);
+  return roleAtLeast(useSession().workspace.role, minimum);
 }
