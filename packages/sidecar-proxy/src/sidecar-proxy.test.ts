@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   INTERNAL_TOKEN_HEADER,
   type LogFields,
@@ -13,6 +17,19 @@ import { createSidecarProxy, type SidecarProxyOptions } from './sidecar-proxy.js
 import { createStubGateway, type StubGateway, type StubGatewayOptions } from './testing/index.js';
 
 const TOKEN = 'internal-token-0123456789abcdef';
+
+/** A gateway for `node -e`: answers each request once its body is in, then closes the connection. */
+const CLOSING_GATEWAY = `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    res.end('answered', () => req.socket.destroy());
+  });
+});
+server.listen(process.argv[1], () => process.stdout.write('ready'));
+`;
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
@@ -600,6 +617,35 @@ describe('sidecar proxy: limits and failures', () => {
     const forwarded = await within(gateway.requests[0]!.body, 5_000, 'the gateway request was never cut off');
     expect(forwarded.complete).toBe(false);
     expect(forwarded.bytes.length).toBeLessThanOrEqual(limit);
+  });
+
+  it('passes on the answers of a gateway in another process that closes right after answering', async () => {
+    // The gateway answers as soon as a body is in and closes. A request end written apart from the last body
+    // chunk could meet the closed socket, and its EPIPE turned the answer into a 502 (here, a third of
+    // the calls; with the real gateway about 1 in 250).
+    const dir = await mkdtemp(join(tmpdir(), 'crewship-gw-child-'));
+    const socketPath = join(dir, 'gateway.sock');
+    const child = spawn(process.execPath, ['-e', CLOSING_GATEWAY, socketPath], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(async () => {
+      child.kill();
+      await rm(dir, { recursive: true, force: true });
+    });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    const port = await startProxy({ socketPath });
+    const statuses: Record<number, number> = {};
+    for (let index = 0; index < 200; index++) {
+      const body = JSON.stringify({ model: 'claude', index });
+      const response = await send(port, {
+        method: 'POST',
+        path: '/v1/messages',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        body,
+      });
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+    }
+    expect(statuses).toEqual({ 200: 200 });
   });
 
   it('answers 502 gateway unreachable when the socket is missing, for requests and CONNECT', async () => {

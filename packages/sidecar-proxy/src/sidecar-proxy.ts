@@ -187,7 +187,10 @@ export function createSidecarProxy(options: SidecarProxyOptions): SidecarProxy {
         return;
       }
       if (upstream.destroyed || upstream.writableEnded) return;
-      if (!upstream.write(chunk)) req.pause();
+      // The last chunk of a sized body ends the request in the same write: a separate end() could reach a
+      // gateway that has already answered and closed, and its EPIPE would turn that answer into a 502.
+      if (received === declared) upstream.end(chunk);
+      else if (!upstream.write(chunk)) req.pause();
     });
     req.on('end', () => {
       if (!bodyRejected && !upstream.destroyed) upstream.end();
