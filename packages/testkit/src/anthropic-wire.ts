@@ -8,7 +8,7 @@ import {
   splitIntoChunks,
   splitJson,
 } from './fake-reply.js';
-import { namedEvent, sendEmpty, sendJson, sendStream } from './http-reply.js';
+import { appendEach, namedEvent, sendEmpty, sendJson, sendStream } from './http-reply.js';
 import { bodyFlag, type Exchange, requestedModel, type WireFormat } from './wire.js';
 
 const DEFAULT_MODEL = 'claude-sonnet-4-5';
@@ -72,15 +72,15 @@ function streamEvents(
     }),
   ];
   if (block.type === 'text') {
-    events.push(
+    appendEach(events, [
       namedEvent({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
       namedEvent({ type: 'ping' }),
       ...splitIntoChunks(block.text).map((text) =>
         namedEvent({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
       ),
-    );
+    ]);
   } else {
-    events.push(
+    appendEach(events, [
       namedEvent({
         type: 'content_block_start',
         index: 0,
@@ -99,7 +99,7 @@ function streamEvents(
           delta: { type: 'input_json_delta', partial_json },
         }),
       ),
-    );
+    ]);
   }
   events.push(
     namedEvent({ type: 'content_block_stop', index: 0 }),

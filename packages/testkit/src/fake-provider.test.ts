@@ -182,6 +182,29 @@ describe('createFakeProvider', () => {
     expect(await ask(provider)).toBe('still serving');
   });
 
+  it('streams replies far longer than the call stack (200,000 deltas) on every streaming route', async () => {
+    const text = 'word '.repeat(200_000);
+    const anthropic = await start({ kind: 'anthropic', script: [{ text }] });
+    const openai = await start({ kind: 'openai', script: [{ text }] });
+    const streams = [
+      [anthropic, '/v1/messages', 'content_block_delta'],
+      [openai, '/v1/responses', 'response.output_text.delta'],
+      [openai, '/v1/chat/completions', undefined],
+    ] as const;
+    for (const [provider, path, deltaEvent] of streams) {
+      const response = await fetch(`${provider.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'go' }] }),
+      });
+      expect(response.status).toBe(200);
+      let deltas = 0;
+      for await (const event of readServerSentEvents(response))
+        if (event.event === deltaEvent && event.data.includes('"word')) deltas++;
+      expect(deltas, path).toBeGreaterThanOrEqual(200_000);
+    }
+  });
+
   it('stops accepting connections after close', async () => {
     const provider = await createFakeProvider({ kind: 'gemini' });
     await provider.close();

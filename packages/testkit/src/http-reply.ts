@@ -75,3 +75,8 @@ export function namedEvent(data: { type: string; [key: string]: unknown }): stri
 export function dataEvent(data: unknown, separator = '\n\n'): string {
   return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}${separator}`;
 }
+
+/** Appends every item (a loop: `push(...items)` overflows the call stack for very long replies). */
+export function appendEach(events: string[], items: readonly string[]): void {
+  for (const item of items) events.push(item);
+}

@@ -9,7 +9,7 @@ import {
   splitIntoChunks,
   splitJson,
 } from './fake-reply.js';
-import { dataEvent, namedEvent, sendJson, sendStream } from './http-reply.js';
+import { appendEach, dataEvent, namedEvent, sendJson, sendStream } from './http-reply.js';
 import { bodyFlag, type Exchange, nowSeconds, requestedModel, type WireFormat } from './wire.js';
 
 const DEFAULT_MODEL = 'gpt-5';
@@ -116,7 +116,7 @@ function responsesStream(
   const base = { item_id: item.id, output_index: 0 };
   if (item.type === 'message') {
     const part = item.content[0];
-    events.push(
+    appendEach(events, [
       event({
         type: 'response.output_item.added',
         output_index: 0,
@@ -128,9 +128,9 @@ function responsesStream(
       ),
       event({ type: 'response.output_text.done', ...base, content_index: 0, text: part.text, logprobs: [] }),
       event({ type: 'response.content_part.done', ...base, content_index: 0, part }),
-    );
+    ]);
   } else {
-    events.push(
+    appendEach(events, [
       event({
         type: 'response.output_item.added',
         output_index: 0,
@@ -145,7 +145,7 @@ function responsesStream(
         name: item.name,
         arguments: item.arguments,
       }),
-    );
+    ]);
   }
   events.push(
     event({ type: 'response.output_item.done', output_index: 0, item }),
@@ -199,7 +199,7 @@ function chatStream(
     events.push(chunk({}, 'stop'));
   } else {
     const call = { id: reply.toolUse.id ?? exchange.newId('call_fake_'), type: 'function' };
-    events.push(
+    appendEach(events, [
       chunk({
         role: 'assistant',
         content: null,
@@ -210,7 +210,7 @@ function chatStream(
         chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] }),
       ),
       chunk({}, 'tool_calls'),
-    );
+    ]);
   }
   if (includeUsage) events.push(dataEvent({ ...head, choices: [], usage: chatUsage(resolveUsage(reply)) }));
   events.push(dataEvent('[DONE]'));
