@@ -206,7 +206,7 @@ runBench(async () => {
   });
   if (!hub || !raw || !single) throw new Error('missing samples');
   return {
-    name: 'realtime/ws-fanout',
+    name: 'server/ws-fanout',
     unit: 'ms (p99, publish until the last of 1000 clients has it)',
     figure: percentile(hub.untilLast, 0.99),
     baseline: percentile(raw.untilLast, 0.99),
