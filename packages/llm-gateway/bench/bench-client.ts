@@ -16,18 +16,31 @@ export interface Target {
 }
 
 export interface BenchProcesses {
+  /** What an agent calls: the crew's sidecar proxy, which forwards to the gateway socket. */
+  agent: Target;
+  /** The gateway's crew socket itself (the sidecar's hop skipped). */
   gateway: Target;
+  /** The upstream, called directly. */
   direct: Target;
   /** Present when asked for: the same upstream behind a bare byte relay process. */
   relay: Target | undefined;
   stop(): Promise<void>;
 }
 
+export interface BenchUpstream {
+  /** `fake-provider-server.ts` (the testkit fake provider) or `fake-upstream-server.ts` (pre-built bodies). */
+  file: 'fake-provider-server.ts' | 'fake-upstream-server.ts';
+  args: string[];
+}
+
 /**
- * The fake upstream and the gateway, each in its own process (as in production: the sidecar, the server
- * and the provider are three processes). spawnServer wants loopback URLs; socket paths ride in `?socket=`.
+ * The upstream, the gateway and the sidecar, each in its own process, as in production (the provider, the
+ * server and the crew container's sidecar). spawnServer wants loopback URLs; socket paths ride in `?socket=`.
  */
-export async function startBenchProcesses(upstreamMode: string, withRelay = false): Promise<BenchProcesses> {
+export async function startBenchProcesses(
+  upstreamSpec: BenchUpstream,
+  withRelay = false,
+): Promise<BenchProcesses> {
   const started: BenchServer[] = [];
   const socketOf = (server: BenchServer) => {
     const socketPath = new URL(server.url).searchParams.get('socket');
@@ -37,27 +50,21 @@ export async function startBenchProcesses(upstreamMode: string, withRelay = fals
   const stop = async () => {
     for (const server of started.reverse()) await server.stop();
   };
+  const spawn = async (file: string, args: string[]) => {
+    const server = await spawnServer(new URL(`./${file}`, import.meta.url), { args });
+    started.push(server);
+    return server;
+  };
   try {
-    const upstream = await spawnServer(new URL('./fake-upstream-server.ts', import.meta.url), {
-      args: [upstreamMode],
-    });
-    started.push(upstream);
-    const gateway = await spawnServer(new URL('./gateway-server.ts', import.meta.url), {
-      args: [upstream.url],
-    });
-    started.push(gateway);
-    let relay: Target | undefined;
-    if (withRelay) {
-      const server = await spawnServer(new URL('./byte-relay-server.ts', import.meta.url), {
-        args: [upstream.url],
-      });
-      started.push(server);
-      relay = { socketPath: socketOf(server), path: '/v1/messages' };
-    }
+    const upstream = await spawn(upstreamSpec.file, upstreamSpec.args);
+    const gatewaySocket = socketOf(await spawn('gateway-server.ts', [upstream.url]));
+    const sidecar = await spawn('sidecar-server.ts', [gatewaySocket]);
+    const relay = withRelay ? await spawn('byte-relay-server.ts', [upstream.url]) : undefined;
     return {
-      gateway: { socketPath: socketOf(gateway), path: '/provider/anthropic/v1/messages' },
+      agent: { port: Number(new URL(sidecar.url).port), path: '/v1/messages' },
+      gateway: { socketPath: gatewaySocket, path: '/provider/anthropic/v1/messages' },
       direct: { port: Number(new URL(upstream.url).port), path: '/v1/messages' },
-      relay,
+      relay: relay && { socketPath: socketOf(relay), path: '/v1/messages' },
       stop,
     };
   } catch (error) {

@@ -1,18 +1,11 @@
 import { createServer } from 'node:http';
 import { announceListening } from '@crewship/tooling-bench';
 
-/** Child process for the gateway benches: a fake Anthropic upstream on 127.0.0.1. Arg: `json` or `sse:<MiB>`. */
-const mode = process.argv[2] ?? 'json';
-
-const JSON_BODY = JSON.stringify({
-  id: 'msg_bench',
-  type: 'message',
-  role: 'assistant',
-  model: 'claude-sonnet-4',
-  content: [{ type: 'text', text: 'Hi!' }],
-  stop_reason: 'end_turn',
-  usage: { input_tokens: 12, output_tokens: 3, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
-});
+/**
+ * Child process for the SSE capacity bench: an Anthropic-shaped upstream on 127.0.0.1 that streams pre-built
+ * 1 MiB blobs of events as fast as its socket takes them. Arg: `sse:<MiB>`.
+ */
+const mode = process.argv[2] ?? '';
 
 /** ~1 MiB of Anthropic content_block_delta events. */
 function sseMebibyte(): Buffer {
@@ -33,19 +26,12 @@ const SSE_STOP =
   'event: message_stop\ndata: {"type":"message_stop"}\n\n';
 
 const mebibytes = mode.startsWith('sse:') ? Number(mode.slice(4)) : 0;
-const chunk = mebibytes > 0 ? sseMebibyte() : Buffer.alloc(0);
+if (!(mebibytes > 0)) throw new Error('usage: fake-upstream-server.ts sse:<MiB>');
+const chunk = sseMebibyte();
 
 const server = createServer((incoming, response) => {
   incoming.resume();
   incoming.on('end', () => {
-    if (mebibytes === 0) {
-      response.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(JSON_BODY),
-      });
-      response.end(JSON_BODY);
-      return;
-    }
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.write(SSE_START);
     let sent = 0;

@@ -12,6 +12,7 @@ import {
   type SelectedCredential,
 } from '@crewship/contracts';
 import { z } from 'zod';
+import { createTickCoalescer } from './tick-coalescer.js';
 import { appendJournal, type CrewState, type GatewayContext } from './gateway-context.js';
 import { relayHeld } from './held-relay.js';
 import {
@@ -447,7 +448,7 @@ export async function handleProviderRequest(
         relayed = true;
         return;
       }
-      pipeline(upstream, response, (error) => {
+      pipeline(upstream, createTickCoalescer(), response, (error) => {
         finish(error ?? undefined).catch((failed: unknown) => {
           crew.logger.error('recording the call failed', { error: String(failed) });
         });

@@ -15,6 +15,7 @@ import { errorCode, gatewayErrorMessage } from './gateway-error.js';
 import { writeJson } from './json-response.js';
 import { forwardKeeper } from './keeper-forward.js';
 import { resolveRequestTarget } from './request-target.js';
+import { createTickCoalescer } from './tick-coalescer.js';
 
 export interface SidecarProxyOptions {
   /** The gateway's Unix socket (GATEWAY_SOCKET_PATH inside a crew container). */
@@ -154,7 +155,7 @@ export function createSidecarProxy(options: SidecarProxyOptions): SidecarProxy {
       upstreamRes.on('close', () => {
         if (!upstreamRes.complete) res.destroy();
       });
-      upstreamRes.pipe(res);
+      upstreamRes.pipe(createTickCoalescer()).pipe(res);
     });
 
     upstream.on('error', (error) => {
