@@ -448,13 +448,15 @@ export async function handleProviderRequest(
         relayed = true;
         return;
       }
-      pipeline(upstream, createTickCoalescer(), response, (error) => {
+      const coalescer = createTickCoalescer();
+      pipeline(upstream, coalescer, response, (error) => {
         finish(error ?? undefined).catch((failed: unknown) => {
           crew.logger.error('recording the call failed', { error: String(failed) });
         });
       });
-      // Registered after the pipe: each chunk goes to the client first, usage parsing comes second.
-      upstream.on('data', (chunk: Buffer) => observer.push(chunk));
+      // Registered after the pipe: each chunk goes to the client first, usage parsing comes second (and
+      // reads the joined chunks, one per tick, not every small event on its own).
+      coalescer.on('data', (chunk: Buffer) => observer.push(chunk));
       relayed = true;
       return;
     }
