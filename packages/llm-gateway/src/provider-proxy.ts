@@ -12,7 +12,6 @@ import {
   type SelectedCredential,
 } from '@crewship/contracts';
 import { z } from 'zod';
-import { createTickCoalescer } from './tick-coalescer.js';
 import { appendJournal, type CrewState, type GatewayContext } from './gateway-context.js';
 import { relayHeld } from './held-relay.js';
 import {
@@ -27,6 +26,7 @@ import {
 } from './provider-wire.js';
 import { readBody } from './read-body.js';
 import { JOURNALED_BODY_CHARS, ResponseObserver } from './response-observer.js';
+import { createTickCoalescer } from './tick-coalescer.js';
 import { ToolCallScanner } from './tool-call-scanner.js';
 
 const requestFieldsSchema = z.looseObject({
