@@ -4,15 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFakeContainerRuntime } from '@crewship/container-runtime/testing';
 import type { ContainerRuntime, CrewContainer, ExecOptions } from '@crewship/contracts';
+import { percentile } from '@crewship/tooling-bench';
 import WebSocket from 'ws';
 import { bootstrapOwner, startTestServer, type TestServer } from '../test/harness.js';
-
-export const percentile = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-
-export const round = (value: number) => Math.round(value * 1000) / 1000;
 
 /** The body of a 2xx answer; anything else throws with the answer in the message. */
 export async function expectOk(
@@ -164,9 +158,9 @@ export async function measureFakeRuntime({ runs, warmup }: { runs: number; warmu
     }
     const firstEvents = timed.map((run) => run.firstEventMs);
     return {
-      p50: percentile(firstEvents, 50),
-      p95: percentile(firstEvents, 95),
-      directP50: percentile(direct, 50),
+      p50: percentile(firstEvents, 0.5),
+      p95: percentile(firstEvents, 0.95),
+      directP50: percentile(direct, 0.5),
     };
   } finally {
     await server?.stop();

@@ -11,16 +11,14 @@ import {
   silentLogger,
 } from '@crewship/contracts';
 import { createFakeProvider } from '@crewship/testkit';
-import { runBench } from '@crewship/tooling-bench';
+import { percentile, round, runBench } from '@crewship/tooling-bench';
 import { createDockerRuntimeAdapter } from '../src/adapters/docker-runtime-adapter.js';
 import { bootstrapOwner, makeDataDir, startTestServer, type TestServer } from '../test/harness.js';
 import {
   connectChat,
   expectOk,
   measureFakeRuntime,
-  percentile,
   recordingExecs,
-  round,
   type TimedRun,
 } from './first-event-timing.js';
 
@@ -197,7 +195,7 @@ runBench(async () => {
     }
 
     const tools = JSON.parse(readFileSync(join(dataDir, 'tools', 'manifest.json'), 'utf8'));
-    const ms = (values: number[], p: number) => round(percentile(values, p));
+    const ms = (values: number[], p: number) => round(percentile(values, p / 100));
     const serverFirstEvent = timed.map((run) => run.firstEventMs);
     const directFirstEvent = direct.map((run) => run.firstEventMs);
     const directFirstLine = direct.map((run) => run.firstLineMs);

@@ -101,11 +101,3 @@ export function post(target: Target, body: string, agent?: Agent): Promise<numbe
     outgoing.end(body);
   });
 }
-
-export function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
-export const round = (value: number, digits = 3) => Number(value.toFixed(digits));

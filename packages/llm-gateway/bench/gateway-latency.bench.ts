@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
-import { runBench } from '@crewship/tooling-bench';
-import { percentile, post, round, startBenchProcesses, type Target } from './bench-client.js';
+import { percentile, round, runBench } from '@crewship/tooling-bench';
+import { post, startBenchProcesses, type Target } from './bench-client.js';
 
 const WARMUP = 300;
 const ROUNDS = 3000;

@@ -1,5 +1,5 @@
-import { runBench } from '@crewship/tooling-bench';
-import { post, round, startBenchProcesses, type Target } from './bench-client.js';
+import { percentile, round, runBench } from '@crewship/tooling-bench';
+import { post, startBenchProcesses, type Target } from './bench-client.js';
 
 /** Text of the fake provider's answer: about 23 MB of SSE, one `content_block_delta` event per word. */
 const ANSWER_KIB = 1024;
@@ -13,7 +13,7 @@ const BODY = JSON.stringify({
   messages: [{ role: 'user', content: 'Write at length.' }],
 });
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const median = (values: number[]) => percentile(values, 0.5);
 
 /** Reads one whole stream from each target per round (targets alternate); returns MB/s per target. */
 async function measure(
@@ -21,14 +21,14 @@ async function measure(
 ): Promise<{ bytes: number; rates: Record<string, number[]> }> {
   const rates: Record<string, number[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   let bytes = 0;
-  for (let round = -1; round < ROUNDS; round++) {
+  for (let pass = -1; pass < ROUNDS; pass++) {
     for (const [name, target] of Object.entries(targets)) {
       const started = performance.now();
       const read = await post(target, BODY);
       const seconds = (performance.now() - started) / 1000;
       if (bytes !== 0 && read !== bytes) throw new Error(`${name} read ${read} bytes, others ${bytes}`);
       bytes = read;
-      if (round >= 0) rates[name]!.push(read / (1024 * 1024) / seconds);
+      if (pass >= 0) rates[name]!.push(read / (1024 * 1024) / seconds);
     }
   }
   return { bytes, rates };
