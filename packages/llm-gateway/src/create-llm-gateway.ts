@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { isAbsolute } from 'node:path';
 import {
   type CredentialVault,
@@ -17,6 +15,7 @@ import {
 import { z } from 'zod';
 import { CrewServer } from './crew-server.js';
 import type { GatewayContext, HostOverride } from './gateway-context.js';
+import { createUpstreamDispatcher } from './upstream-client.js';
 
 export interface LlmGatewayOptions {
   vault: Pick<CredentialVault, 'select' | 'reportFailure'>;
@@ -149,10 +148,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGateway {
     resolveHosts,
     journalBodies: parsed.journalBodies,
     upstreamIdleTimeoutMs: parsed.upstreamIdleTimeoutMs,
-    agents: {
-      http: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
-      https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
-    },
+    dispatcher: createUpstreamDispatcher(),
     callGuard: options.callGuard,
     toolGate: options.toolGate,
     keeper: options.keeper,
@@ -215,8 +211,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmGateway {
       const servers = [...crews.values()];
       crews.clear();
       await Promise.all(servers.map((server) => server.close()));
-      context.agents.http.destroy();
-      context.agents.https.destroy();
+      await context.dispatcher.destroy();
     },
   };
 }

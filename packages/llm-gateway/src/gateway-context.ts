@@ -1,5 +1,4 @@
-import type { Agent as HttpAgent, ServerResponse } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
+import type { ServerResponse } from 'node:http';
 import type {
   CredentialVault,
   JournalEntryInput,
@@ -11,6 +10,7 @@ import type {
   MeteringSink,
   ToolCallGate,
 } from '@crewship/contracts';
+import type { Dispatcher } from 'undici';
 import type { EgressPolicy } from './egress-policy.js';
 
 /** Where a host name is dialed instead of its DNS answer. */
@@ -30,7 +30,8 @@ export interface GatewayContext {
   resolveHosts: ReadonlyMap<string, HostOverride>;
   journalBodies: boolean;
   upstreamIdleTimeoutMs: number;
-  agents: { http: HttpAgent; https: HttpsAgent };
+  /** Connection pools to the providers. */
+  dispatcher: Dispatcher;
   callGuard: LlmCallGuard | undefined;
   toolGate: ToolCallGate | undefined;
   keeper: KeeperPort | undefined;

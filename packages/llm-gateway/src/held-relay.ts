@@ -1,12 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Logger, ModelToolCall } from '@crewship/contracts';
 import type { ResponseObserver } from './response-observer.js';
 import type { ToolCallScanner } from './tool-call-scanner.js';
+import type { UpstreamResponse } from './upstream-client.js';
 
 export type ToolVerdict = { allowed: true } | { allowed: false; reason: string };
 
 export interface HeldRelayOptions {
-  upstream: IncomingMessage;
+  upstream: UpstreamResponse;
   /** Headers already sent. */
   response: ServerResponse;
   /** Sees every upstream byte (usage) and passes the decoded body to `scanner`. */

@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import {
@@ -26,8 +25,8 @@ import {
 } from './provider-wire.js';
 import { readBody } from './read-body.js';
 import { JOURNALED_BODY_CHARS, ResponseObserver } from './response-observer.js';
-import { createTickCoalescer } from './tick-coalescer.js';
 import { ToolCallScanner } from './tool-call-scanner.js';
+import { callUpstream, type UpstreamResponse } from './upstream-client.js';
 
 const requestFieldsSchema = z.looseObject({
   model: z.string().max(256).optional().catch(undefined),
@@ -350,9 +349,9 @@ export async function handleProviderRequest(
     for (let attempt = 1; ; attempt++) {
       if (clientGone) return;
       const started = performance.now();
-      let upstream: IncomingMessage;
+      let upstream: UpstreamResponse;
       try {
-        upstream = await callUpstream(context, provider, path + search, request, body, selected, (handle) => {
+        upstream = await sendUpstream(context, provider, path + search, request, body, selected, (handle) => {
           inFlight = handle;
         });
       } catch (error) {
@@ -448,15 +447,14 @@ export async function handleProviderRequest(
         relayed = true;
         return;
       }
-      const coalescer = createTickCoalescer();
-      pipeline(upstream, coalescer, response, (error) => {
+      pipeline(upstream, response, (error) => {
         finish(error ?? undefined).catch((failed: unknown) => {
           crew.logger.error('recording the call failed', { error: String(failed) });
         });
       });
       // Registered after the pipe: each chunk goes to the client first, usage parsing comes second (and
       // reads the joined chunks, one per tick, not every small event on its own).
-      coalescer.on('data', (chunk: Buffer) => observer.push(chunk));
+      upstream.on('data', (chunk: Buffer) => observer.push(chunk));
       relayed = true;
       return;
     }
@@ -468,7 +466,7 @@ export async function handleProviderRequest(
   }
 }
 
-function callUpstream(
+function sendUpstream(
   context: GatewayContext,
   provider: LlmProvider,
   pathAndQuery: string,
@@ -476,33 +474,18 @@ function callUpstream(
   body: Buffer,
   selected: SelectedCredential,
   onRequest: (handle: { destroy(): void }) => void,
-): Promise<IncomingMessage> {
+): Promise<UpstreamResponse> {
   const base = context.upstreams[provider];
   const headers = upstreamRequestHeaders(request.headers);
   injectCredential(provider, headers, selected);
-  const method = request.method ?? 'GET';
-  if (body.length > 0 || (method !== 'GET' && method !== 'HEAD')) headers['content-length'] = body.length;
-  const secure = base.protocol === 'https:';
-  const basePath = base.pathname.replace(/\/+$/, '');
-  return new Promise((resolve, reject) => {
-    const outgoing = (secure ? httpsRequest : httpRequest)({
-      protocol: base.protocol,
-      hostname: base.hostname.replace(/^\[|\]$/g, ''),
-      port: base.port || (secure ? 443 : 80),
-      method,
-      path: `${basePath}${pathAndQuery}`,
-      headers,
-      agent: secure ? context.agents.https : context.agents.http,
-    });
-    onRequest(outgoing);
-    outgoing.setTimeout(context.upstreamIdleTimeoutMs, () => {
-      outgoing.destroy(new Error(`no data from upstream for ${context.upstreamIdleTimeoutMs} ms`));
-    });
-    outgoing.once('response', (upstream: IncomingMessage) => {
-      upstream.on('error', () => undefined);
-      resolve(upstream);
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
+  const call = callUpstream(context.dispatcher, {
+    origin: base.origin,
+    path: `${base.pathname.replace(/\/+$/, '')}${pathAndQuery}`,
+    method: request.method ?? 'GET',
+    headers,
+    body,
+    idleTimeoutMs: context.upstreamIdleTimeoutMs,
   });
+  onRequest(call);
+  return call.response;
 }

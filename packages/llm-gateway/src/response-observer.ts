@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { LlmProvider, LlmUsage } from '@crewship/contracts';
 import { UsageTracker } from './usage-tracker.js';
@@ -38,7 +38,7 @@ export class ResponseObserver {
 
   constructor(
     provider: LlmProvider,
-    response: IncomingMessage,
+    response: { headers: IncomingHttpHeaders },
     capture: boolean,
     reader?: (chunk: Buffer) => void,
   ) {

@@ -147,7 +147,14 @@ export function createHarness(
   options: Partial<
     Pick<
       LlmGatewayOptions,
-      'upstreams' | 'resolveHosts' | 'journalBodies' | 'callGuard' | 'toolGate' | 'keeper' | 'logger'
+      | 'upstreams'
+      | 'resolveHosts'
+      | 'journalBodies'
+      | 'callGuard'
+      | 'toolGate'
+      | 'keeper'
+      | 'logger'
+      | 'upstreamIdleTimeoutMs'
     >
   > = {},
 ): Harness {

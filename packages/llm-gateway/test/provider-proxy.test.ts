@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer as createNetServer, type Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { agentDummyKey } from '@crewship/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -619,6 +619,54 @@ describe('limits and failures', () => {
     const [entry] = await harness.journal.waitFor('llm.call');
     expect(entry?.severity).toBe('error');
     expect(harness.metering.events).toHaveLength(0);
+  });
+
+  it('an upstream that breaks HTTP: 502 for a bad head, a cut stream ends early, silence times out', async () => {
+    const broken: Server = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', (data: Buffer) => {
+        const path = data.toString('latin1').split(' ')[1] ?? '';
+        const sse =
+          'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n';
+        if (path.endsWith('/garbage'))
+          socket.end('HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n');
+        else if (path.endsWith('/cut')) socket.end(`${sse}9\r\ndata: a\n\n\r\nzz\r\n`);
+        // Any other path: the upstream says nothing.
+      });
+    });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = broken.address() as { port: number };
+      harness = createHarness(CREDENTIALS, {
+        upstreams: { openai: `http://127.0.0.1:${port}` },
+        upstreamIdleTimeoutMs: 300,
+      });
+      ({ socketPath, token } = await harness.serve('crew-a'));
+      const call = (path: string) =>
+        socketRequest(socketPath, {
+          method: 'POST',
+          path: `/provider/openai/v1/${path}`,
+          headers: authHeaders(token, { authorization: `Bearer ${agentDummyKey('ada')}` }),
+          body: '{"model":"gpt-5","stream":true}',
+        });
+
+      const garbage = await call('garbage');
+      expect(garbage.status).toBe(502);
+      expect(JSON.parse(garbage.body).error.type).toBe('server_error');
+
+      // Headers were sent before the stream broke: the client's response is cut, never completed.
+      await expect(call('cut')).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+
+      const silent = await call('silent');
+      expect(silent.status).toBe(502);
+      expect(JSON.parse(silent.body).error.message).toContain('no data from upstream for 300 ms');
+
+      const entries = await harness.journal.waitFor('llm.call', 3);
+      expect(entries.map((entry) => entry.severity)).toEqual(['error', 'info', 'error']);
+      expect(String(entries[1]?.payload.error)).toMatch(/^stream ended early: /);
+    } finally {
+      broken.close();
+    }
   });
 
   it('survives garbage, half-closed sockets and aborted uploads', async () => {

@@ -2,11 +2,11 @@ import { Transform } from 'node:stream';
 
 /**
  * A pass-through that joins the chunks written in one tick into one chunk, pushed on the next tick. A
- * provider's stream arrives as many small events per socket read; relayed one by one, each costs a write
- * and a chunked-encoding frame at every hop. Joined, they cost one, and no event waits past the current
+ * streamed answer can arrive as many small chunks per socket read; relayed one by one, each costs a write
+ * and a chunked-encoding frame to the agent. Joined, they cost one, and no event waits past the current
  * tick. Backpressure holds: once a batch would fill the readable side it is pushed at once, which makes
- * the Transform hold the writer back until it is read. (The gateway keeps its own copy: feature packages do
- * not import each other.)
+ * the Transform hold the writer back until it is read. (The gateway joins the same way as it reads from
+ * the provider, in its own upstream client: feature packages do not import each other.)
  */
 export function createTickCoalescer(): Transform {
   let batch: Buffer[] = [];
