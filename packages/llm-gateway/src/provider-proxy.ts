@@ -186,8 +186,13 @@ function recordCall(context: GatewayContext, crew: CrewState, call: CallContext,
     crewId: crew.crewId,
     agentId: call.agentId,
     entryType: 'llm.call',
+    // A stream that broke off after a good status is a warning: the agent got a partial answer.
     severity:
-      result.status === null || result.status >= 500 ? 'error' : result.status >= 400 ? 'warn' : 'info',
+      result.status === null || result.status >= 500
+        ? 'error'
+        : result.status >= 400 || result.error
+          ? 'warn'
+          : 'info',
     actor: `agent:${call.slug}`,
     summary,
     payload,

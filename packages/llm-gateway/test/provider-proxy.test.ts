@@ -463,6 +463,9 @@ describe('streaming', () => {
       cacheReadTokens: 3000,
       cacheWriteTokens: 200,
     });
+    const [entry] = await harness.journal.waitFor('llm.call');
+    expect(entry?.severity).toBe('warn');
+    expect(String(entry?.payload.error)).toMatch(/^stream ended early: /);
     respondWith(ANTHROPIC_JSON);
     expect((await anthropicCall()).status).toBe(200);
   }, 15_000);
@@ -662,7 +665,7 @@ describe('limits and failures', () => {
       expect(JSON.parse(silent.body).error.message).toContain('no data from upstream for 300 ms');
 
       const entries = await harness.journal.waitFor('llm.call', 3);
-      expect(entries.map((entry) => entry.severity)).toEqual(['error', 'info', 'error']);
+      expect(entries.map((entry) => entry.severity)).toEqual(['error', 'warn', 'error']);
       expect(String(entries[1]?.payload.error)).toMatch(/^stream ended early: /);
     } finally {
       broken.close();
