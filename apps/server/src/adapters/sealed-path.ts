@@ -25,12 +25,19 @@ const HEALTH_WAIT_MS = 10_000;
 const RESTART_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
 /** A sidecar that ran this long before dying restarts at the shortest delay again. */
 const STABLE_AFTER_MS = 60_000;
+/**
+ * How long a /health answer vouches for a sidecar whose process has not exited since: `attach` (before every
+ * run) skips its probe, a `docker exec` of about 100 ms, within this time.
+ */
+const CONFIRMED_FOR_MS = 5 * 60_000;
 
 export interface SealedPathOptions {
   gateway: LlmGateway;
   runtime: ContainerRuntime;
   dataDir: string;
   logger: Logger;
+  /** Milliseconds since the epoch (tests move time). */
+  now?: () => number;
 }
 
 /** Wires each running crew container to the gateway: its socket served, its sidecar kept running. */
@@ -48,6 +55,13 @@ interface Supervisor {
   ready: Promise<void>;
   /** True once supervision ended: stopped, or its container stopped or was replaced. */
   readonly ended: boolean;
+  /**
+   * The sidecar process still runs (its exec has not ended) and answered /health within CONFIRMED_FOR_MS.
+   * A container that stops or restarts ends the exec, so this never vouches for a sidecar that went with it.
+   */
+  readonly confirmed: boolean;
+  /** Asks /health now; a good answer confirms the running sidecar. */
+  probe(): Promise<boolean>;
   stop(): void;
 }
 
@@ -61,6 +75,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export function createSealedPath(options: SealedPathOptions): SealedPath {
   const { gateway, runtime, logger } = options;
+  const now = options.now ?? Date.now;
   const attachments = new Map<string, Attachment>();
   const pending = new Map<string, Promise<void>>();
   let closed = false;
@@ -77,10 +92,10 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
   const healthy = async (container: CrewContainer) =>
     (await run(container, [NODE, '-e', HEALTH_PROBE], 3000)) === 0;
 
-  async function waitHealthy(container: CrewContainer, dead: () => boolean): Promise<void> {
+  async function waitHealthy(probe: () => Promise<boolean>, dead: () => boolean): Promise<void> {
     const deadline = Date.now() + HEALTH_WAIT_MS;
     while (Date.now() < deadline && !dead()) {
-      if (await healthy(container)) return;
+      if (await probe()) return;
       await sleep(100);
     }
     throw new Error(
@@ -96,6 +111,10 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
     let ended = false;
     let current: AbortController | undefined;
     let exits = 0;
+    /** Counts starts; `running` is true while the exec of start number `generation` has not ended. */
+    let generation = 0;
+    let running = false;
+    let confirmed = { generation: -1, at: 0 };
     const config: SidecarStartConfig = {
       socketPath: GATEWAY_SOCKET_PATH,
       token,
@@ -106,6 +125,8 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
     const startOnce = () => {
       current = new AbortController();
       const began = Date.now();
+      generation += 1;
+      running = true;
       const handle = runtime.exec(container, {
         cmd: ['sh', '-c', START_SIDECAR],
         user: SIDECAR_USER,
@@ -116,8 +137,13 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
       // Never rejects: a failed exec (the container stopped under it) is an exit like any other.
       return (async () => {
         try {
-          for await (const line of handle)
-            log.debug('sidecar output', { stream: line.stream, line: line.line });
+          try {
+            for await (const line of handle)
+              log.debug('sidecar output', { stream: line.stream, line: line.line });
+          } finally {
+            // The output ends with the process, before its exit code is known.
+            running = false;
+          }
           const result = await handle.result;
           return { exitCode: result.exitCode, ranMs: Date.now() - began };
         } catch (error) {
@@ -125,6 +151,14 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
           return { exitCode: -1, ranMs: Date.now() - began };
         }
       })();
+    };
+
+    const probe = async () => {
+      const probed = generation;
+      const answered = await healthy(container);
+      // Only the start that was running during the probe is vouched for.
+      if (answered && running && probed === generation) confirmed = { generation: probed, at: now() };
+      return answered;
     };
 
     const loop = async (first: ReturnType<typeof startOnce>) => {
@@ -153,7 +187,7 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
       void first.then(() => {
         firstExited = true;
       });
-      await waitHealthy(container, () => firstExited);
+      await waitHealthy(probe, () => firstExited);
       loop(first)
         .catch((error: unknown) => log.error('sidecar supervisor failed', { reason: String(error) }))
         .finally(() => {
@@ -168,6 +202,15 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
       get ended() {
         return stopped || ended;
       },
+      get confirmed() {
+        return (
+          !stopped &&
+          running &&
+          confirmed.generation === generation &&
+          now() - confirmed.at < CONFIRMED_FOR_MS
+        );
+      },
+      probe,
       stop() {
         stopped = true;
         current?.abort();
@@ -194,9 +237,10 @@ export function createSealedPath(options: SealedPathOptions): SealedPath {
     }
     if (attachment.containerId === container.id && attachment.sidecar && !attachment.sidecar.ended) {
       await attachment.sidecar.ready;
-      // The container may have been restarted under a supervisor that has not noticed yet, or the
-      // sidecar may be waiting out a restart delay: one probe decides, and a fresh supervisor takes over.
-      if (await healthy(container)) return;
+      if (attachment.sidecar.confirmed) return;
+      // The sidecar may be waiting out a restart delay, or may not have answered for a while: one probe
+      // decides, and a fresh supervisor takes over.
+      if (await attachment.sidecar.probe()) return;
       logger.warn('the sidecar does not answer; starting it again', { crewId: crew.id });
     }
     attachment.sidecar?.stop();
