@@ -44,9 +44,13 @@ function handle(exited: Promise<number>): ExecHandle {
   }));
   return {
     result,
-    async *[Symbol.asyncIterator]() {
-      await result;
-    },
+    // No output: the iteration ends when the process does.
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        await result;
+        return { done: true as const, value: undefined };
+      },
+    }),
   };
 }
 
