@@ -7,5 +7,5 @@ export {
 } from './measure-throughput.js';
 export { runBench } from './run-bench.js';
 export { type BenchServer, type SpawnServerOptions, spawnServer } from './spawn-server.js';
-export { percentile, round } from './statistics.js';
+export { median, percentile, round } from './statistics.js';
 export { temporaryDirectory } from './temporary-directory.js';

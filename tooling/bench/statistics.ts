@@ -5,5 +5,8 @@ export function percentile(samples: readonly number[], fraction: number): number
   return sorted[index] ?? Number.NaN;
 }
 
+/** The nearest-rank median (the lower middle of an even count); NaN when there are none. */
+export const median = (samples: readonly number[]) => percentile(samples, 0.5);
+
 /** `value` rounded to `digits` decimals, for figures printed in a result line. */
 export const round = (value: number, digits = 3) => Number(value.toFixed(digits));

@@ -3,7 +3,7 @@ import type { CrewContainerSpec } from '@crewship/contracts';
 import { runBench, temporaryDirectory } from '@crewship/tooling-bench';
 import { createDockerContainerRuntime } from '../src/index.js';
 import { collect } from '../src/testing/index.js';
-import { BENCH_IMAGE, dockerCli, percentile } from './docker-cli.js';
+import { BENCH_IMAGE, dockerCli, percentileMs } from './docker-cli.js';
 
 const ROUNDS = 12;
 
@@ -48,13 +48,13 @@ runBench(async () => {
   return {
     name: 'container-runtime/container-start',
     unit: 'ms (p50)',
-    figure: percentile(ours, 0.5),
-    baseline: percentile(cli, 0.5),
+    figure: percentileMs(ours, 0.5),
+    baseline: percentileMs(cli, 0.5),
     baselineName: 'docker run -d + docker exec (CLI)',
     details: {
       rounds: ROUNDS,
-      p95: percentile(ours, 0.95),
-      baselineP95: percentile(cli, 0.95),
+      p95: percentileMs(ours, 0.95),
+      baselineP95: percentileMs(cli, 0.95),
       image: BENCH_IMAGE,
       note: 'ours includes host dirs, home volume, security profile and the image sanity check',
     },

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { percentile, round } from '@crewship/tooling-bench';
 
 const run = promisify(execFile);
 
@@ -9,10 +10,8 @@ export async function dockerCli(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-export function percentile(samples: readonly number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return Math.round((sorted[index] ?? Number.NaN) * 10) / 10;
-}
+/** A percentile in milliseconds, to one decimal. */
+export const percentileMs = (samples: readonly number[], fraction: number) =>
+  round(percentile(samples, fraction), 1);
 
 export const BENCH_IMAGE = 'crewship-base:bookworm';

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { runBench, temporaryDirectory } from '@crewship/tooling-bench';
 import { createDockerContainerRuntime } from '../src/index.js';
 import { collect } from '../src/testing/index.js';
-import { BENCH_IMAGE, dockerCli, percentile } from './docker-cli.js';
+import { BENCH_IMAGE, dockerCli, percentileMs } from './docker-cli.js';
 
 const WARMUP = 5;
 const ROUNDS = 60;
@@ -45,13 +45,13 @@ runBench(async () => {
   return {
     name: 'container-runtime/exec-roundtrip',
     unit: 'ms (p50)',
-    figure: percentile(ours, 0.5),
-    baseline: percentile(cli, 0.5),
+    figure: percentileMs(ours, 0.5),
+    baseline: percentileMs(cli, 0.5),
     baselineName: 'docker exec true (CLI)',
     details: {
       rounds: ROUNDS,
-      p95: percentile(ours, 0.95),
-      baselineP95: percentile(cli, 0.95),
+      p95: percentileMs(ours, 0.95),
+      baselineP95: percentileMs(cli, 0.95),
       image: BENCH_IMAGE,
     },
   };

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { createDatabase, migrate } from '@crewship/db';
-import { runBench, temporaryDirectory } from '@crewship/tooling-bench';
+import { median, runBench, temporaryDirectory } from '@crewship/tooling-bench';
 import { createBatchedJournal, createSqliteJournal } from '../src/index.js';
-import { benchEntries, median } from './bench-corpus.js';
+import { benchEntries } from './bench-corpus.js';
 
 const ENTRIES = 20_000;
 const ROUNDS = 5;

@@ -150,11 +150,3 @@ export function* benchEntries(count: number, seed = 42): Generator<JournalEntryI
     }
   }
 }
-
-export const median = (samples: readonly number[]) =>
-  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
-
-export function percentile(samples: readonly number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
-}

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { createDatabase } from '@crewship/db';
-import { runBench, temporaryDirectory } from '@crewship/tooling-bench';
+import { median, percentile, runBench, temporaryDirectory } from '@crewship/tooling-bench';
 import { createSqliteJournal } from '../src/index.js';
-import { benchRunId, median, percentile, random, rareToken } from './bench-corpus.js';
+import { benchRunId, random, rareToken } from './bench-corpus.js';
 import { generateJournal } from './generate-journal.js';
 
 const ENTRIES = Number(process.argv[2] ?? 1_000_000);

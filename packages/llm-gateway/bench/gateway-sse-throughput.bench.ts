@@ -1,4 +1,4 @@
-import { percentile, round, runBench } from '@crewship/tooling-bench';
+import { median, round, runBench } from '@crewship/tooling-bench';
 import { post, startBenchProcesses, type Target } from './bench-client.js';
 
 /** Text of the fake provider's answer: about 23 MB of SSE, one `content_block_delta` event per word. */
@@ -12,8 +12,6 @@ const BODY = JSON.stringify({
   max_tokens: 64,
   messages: [{ role: 'user', content: 'Write at length.' }],
 });
-
-const median = (values: number[]) => percentile(values, 0.5);
 
 /** Reads one whole stream from each target per round (targets alternate); returns MB/s per target. */
 async function measure(

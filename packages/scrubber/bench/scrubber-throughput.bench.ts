@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBench, temporaryDirectory } from '@crewship/tooling-bench';
+import { median, runBench, temporaryDirectory } from '@crewship/tooling-bench';
 import { createScrubber } from '../src/index.js';
 import { benchCorpus, benchSecrets } from './bench-corpus.js';
 import { grepPatternFile } from './grep-patterns.js';
@@ -12,8 +12,6 @@ const ROUNDS = 3;
 
 const megabytesPerSecond = (bytes: number, milliseconds: number) =>
   Math.round((bytes / 1024 / 1024 / (milliseconds / 1000)) * 10) / 10;
-const median = (samples: readonly number[]) =>
-  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
 function timeGrep(mode: '-c' | '-o', patterns: string, file: string): number {
   const started = performance.now();
