@@ -1,19 +1,19 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createClaudeCodeParser } from '@crewship/agent-clis';
-import { crewHomeVolumeName, detectDockerEngine, imageExists } from '@crewship/container-runtime';
-import {
-  type ContainerRuntime,
-  type CrewContainer,
-  type ExecOptions,
-  silentLogger,
-} from '@crewship/contracts';
+import { crewHomeVolumeName, imageExists } from '@crewship/container-runtime';
+import type { ContainerRuntime, CrewContainer, ExecOptions } from '@crewship/contracts';
 import { createFakeProvider } from '@crewship/testkit';
 import { percentile, round, runBench } from '@crewship/tooling-bench';
-import { createDockerRuntimeAdapter } from '../src/adapters/docker-runtime-adapter.js';
-import { bootstrapOwner, makeDataDir, startTestServer, type TestServer } from '../test/harness.js';
+import {
+  bootstrapOwner,
+  createTestDockerRuntime,
+  detectTestDockerEngine,
+  makeDataDir,
+  startTestServer,
+  type TestServer,
+} from '../test/harness.js';
 import {
   connectChat,
   expectOk,
@@ -39,11 +39,7 @@ const SETUP_HINT =
   'run `bash tooling/scripts/test-env.sh` first (it starts a Docker engine and builds the image)';
 
 async function dockerSocket(): Promise<string> {
-  const engine = await detectDockerEngine({
-    dockerHost: process.env.DOCKER_HOST,
-    home: homedir(),
-    uid: process.getuid?.() ?? 0,
-  }).catch((error: unknown) => {
+  const engine = await detectTestDockerEngine().catch((error: unknown) => {
     throw new Error(`no Docker engine answers (${(error as Error).message}); ${SETUP_HINT}`);
   });
   if (!(await imageExists(engine.socket, IMAGE))) {
@@ -143,15 +139,7 @@ runBench(async () => {
 
   const provider = await createFakeProvider({ kind: 'anthropic' });
   const dataDir = makeDataDir();
-  const docker = (await createDockerRuntimeAdapter({
-    socket,
-    dataDir,
-    toolsDir: join(dataDir, 'tools'),
-    home: homedir(),
-    uid: process.getuid?.() ?? 0,
-    idleTtlMs: 30 * 60_000,
-    logger: silentLogger,
-  })) as ContainerRuntime & { close?(): Promise<void> };
+  const docker = await createTestDockerRuntime(socket, dataDir);
   const recorder = recordingExecs(docker, 'claude');
   const slug = `bench-first-event-${Math.random().toString(36).slice(2, 8)}`;
   let server: TestServer | undefined;

@@ -1,14 +1,13 @@
 import { rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createNpmAgentToolsInstaller, DEFAULT_AGENT_TOOL_VERSIONS } from '@crewship/agent-tools';
-import { detectDockerEngine } from '@crewship/container-runtime';
 import { type ContainerRuntime, silentLogger } from '@crewship/contracts';
 import { createDatabase } from '@crewship/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerRuntimeAdapter } from '../src/adapters/docker-runtime-adapter.js';
 import {
   bootstrapOwner,
+  createTestDockerRuntime,
+  detectTestDockerEngine,
   makeDataDir,
   postNdjson,
   type StreamEvent,
@@ -17,25 +16,13 @@ import {
 } from './harness.js';
 
 const IMAGE = 'crewship-base:bookworm';
-const engine = await detectDockerEngine({
-  dockerHost: process.env.DOCKER_HOST,
-  home: homedir(),
-  uid: process.getuid?.() ?? 0,
-}).catch(() => null);
+const engine = await detectTestDockerEngine().catch(() => null);
 const mustRun = process.env.CI === 'true';
 
 /** The real Docker runtime, built by the server's own adapter. */
 async function dockerRuntime(dataDir: string): Promise<ContainerRuntime> {
   if (!engine) throw new Error('no Docker engine answered; the test environment must provide one in CI');
-  return createDockerRuntimeAdapter({
-    socket: engine.socket,
-    dataDir,
-    toolsDir: join(dataDir, 'tools'),
-    home: homedir(),
-    uid: process.getuid?.() ?? 0,
-    idleTtlMs: 30 * 60_000,
-    logger: silentLogger,
-  });
+  return createTestDockerRuntime(engine.socket, dataDir);
 }
 
 /** Uses a runtime of its own, then closes it (its idle timer). */

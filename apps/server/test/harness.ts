@@ -3,7 +3,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeAgentToolsInstaller } from '@crewship/agent-tools/testing';
 import { detectDockerEngine } from '@crewship/container-runtime';
-import { type LogLevel, silentLogger } from '@crewship/contracts';
+import { type ContainerRuntime, type LogLevel, silentLogger } from '@crewship/contracts';
+import { createDockerRuntimeAdapter } from '../src/adapters/docker-runtime-adapter.js';
 import { parseServerConfig } from '../src/config.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../src/start-server.js';
 
@@ -169,10 +170,26 @@ export async function cliToken(server: TestServer, email: string, password = PAS
  */
 export async function dockerTestsRun(): Promise<boolean> {
   if (process.env.CI === 'true') return true;
-  const engine = await detectDockerEngine({
-    dockerHost: process.env.DOCKER_HOST,
+  const engine = await detectTestDockerEngine().catch(() => null);
+  return engine !== null;
+}
+
+/** The Docker engine of tests and benches: DOCKER_HOST, else the usual sockets; rejects when none answers. */
+export const detectTestDockerEngine = () =>
+  detectDockerEngine({ dockerHost: process.env.DOCKER_HOST, home: homedir(), uid: process.getuid?.() ?? 0 });
+
+/** The real Docker runtime, built by the server's own adapter, on `socket`, with its files under `dataDir`. */
+export async function createTestDockerRuntime(
+  socket: string,
+  dataDir: string,
+): Promise<ContainerRuntime & { close?(): Promise<void> }> {
+  return createDockerRuntimeAdapter({
+    socket,
+    dataDir,
+    toolsDir: join(dataDir, 'tools'),
     home: homedir(),
     uid: process.getuid?.() ?? 0,
-  }).catch(() => null);
-  return engine !== null;
+    idleTtlMs: 30 * 60_000,
+    logger: silentLogger,
+  });
 }
